@@ -1,0 +1,122 @@
+using Microsoft.Extensions.Options;
+using Serverless.Monitoring.Core.Instrumentation;
+using Serverless.Monitoring.Functions.Api;
+
+namespace Serverless.Monitoring.Functions.Hosting;
+
+/// <summary>
+/// Composes the embedded server and the custom handler (they are the same ASP.NET Core app):
+/// <see cref="CreateOptions"/> → <c>WebApplication.CreateSlimBuilder</c> →
+/// <see cref="AddMonitoringHost"/> → <c>Build</c> → <see cref="UseMonitoringHost"/> →
+/// <see cref="RunMonitoringHostAsync"/>. Nothing heavy runs before Kestrel binds.
+/// </summary>
+internal static class MonitoringHost
+{
+    /// <summary>The server's name in human-readable responses.</summary>
+    public const string ProductName = "Serverless.Monitoring";
+
+    /// <summary>Prometheus's command-line flags that we honour, mapped to our configuration keys.</summary>
+    private static readonly Dictionary<string, string> PrometheusFlags = new(StringComparer.Ordinal)
+    {
+        ["--web.listen-address"] = $"{WebOptions.SectionName}:{nameof(WebOptions.ListenAddress)}",
+        ["--storage.tsdb.path"] = $"{StorageOptions.SectionName}:{nameof(StorageOptions.LocalPath)}",
+    };
+
+    /// <summary>
+    /// Builder options: the content root (appsettings.json) is the app's own folder, so
+    /// <c>dotnet run --project functions</c> from the repository root finds its settings while
+    /// relative data paths stay relative to the working directory, as with Prometheus.
+    /// </summary>
+    public static WebApplicationOptions CreateOptions(string[] args) =>
+        new() { Args = args, ContentRootPath = AppContext.BaseDirectory };
+
+    public static WebApplicationBuilder AddMonitoringHost(this WebApplicationBuilder builder, string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Configuration.AddCommandLine(args, PrometheusFlags);
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            kestrel.AddServerHeader = false;
+            ListenEndpoint endpoint;
+            try
+            {
+                endpoint = ListenEndpoint.Resolve(context.Configuration);
+            }
+            catch (OptionsValidationException)
+            {
+                // Kestrel's options are built as early as WebApplicationBuilder.Build(); leave a
+                // malformed address to WebOptions validation, which reports it when the host starts.
+                return;
+            }
+
+            endpoint.ApplyTo(kestrel);
+        });
+
+        var services = builder.Services;
+        services.AddMonitoringOptions();
+        services.AddSingleton(BuildInfo.Current);
+        services.AddSingleton<ReadinessState>();
+        services.AddSingleton(provider =>
+        {
+            var registry = new MetricRegistry();
+            ProcessMetrics.Register(registry);
+            RuntimeMetrics.Register(registry);
+            RuntimeMetrics.RegisterBuildInfo(registry, provider.GetRequiredService<BuildInfo>());
+            return registry;
+        });
+        services.AddSingleton<HttpMetrics>();
+        return builder;
+    }
+
+    public static WebApplication UseMonitoringHost(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var readiness = app.Services.GetRequiredService<ReadinessState>();
+        app.Lifetime.ApplicationStarted.Register(readiness.MarkHostStarted);
+
+        // WebApplication runs routing first, so the middleware sees the matched route pattern.
+        app.UseMiddleware<HttpMetricsMiddleware>();
+        app.MapStatusEndpoints();
+        app.MapMetricsEndpoint();
+        return app;
+    }
+
+    /// <summary>
+    /// Runs until shutdown. Configuration errors and a port that cannot be bound are printed as one
+    /// clear message (no stack trace) and give exit code 1.
+    /// </summary>
+    public static async Task<int> RunMonitoringHostAsync(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        // RunAsync disposes the host before its exception reaches us, so note the start here.
+        var started = false;
+        app.Lifetime.ApplicationStarted.Register(() => started = true);
+        try
+        {
+            // Validate the options now, as the host would on start, so that a configuration error
+            // is reported once, plainly, and not also logged with a stack trace by the host.
+            app.Services.GetRequiredService<IStartupValidator>().Validate();
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception ex) when (!started && StartupFailures(ex) is { Count: > 0 } failures)
+        {
+            await Console.Error.WriteLineAsync($"{ProductName} could not start:");
+            foreach (var failure in failures)
+            {
+                await Console.Error.WriteLineAsync("  " + failure);
+            }
+
+            return 1;
+        }
+    }
+
+    private static List<string> StartupFailures(Exception exception) => exception switch
+    {
+        OptionsValidationException options => [.. options.Failures],
+        AggregateException aggregate => [.. aggregate.InnerExceptions.SelectMany(StartupFailures)],
+        IOException io => [io.Message],
+        _ => [],
+    };
+}

@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Serverless.Monitoring.Functions.Hosting;
+
+namespace Serverless.Monitoring.Tests.Hosting;
+
+public class OptionsTests
+{
+    [Fact]
+    public void Defaults_are_local_disk_in_data()
+    {
+        var options = Resolve<StorageOptions>([]);
+        Assert.Equal(StorageProvider.LocalDisk, options.Provider);
+        Assert.Equal("./data", options.LocalPath);
+        Assert.Equal("MonitoringStorage", options.Connection);
+        Assert.Equal("localhost:9090", Resolve<WebOptions>([]).ListenAddress);
+    }
+
+    public static TheoryData<string, Dictionary<string, string?>> ValidStorage => new()
+    {
+        { "local disk elsewhere", new() { ["Storage:Provider"] = "LocalDisk", ["Storage:LocalPath"] = "/var/lib/monitoring" } },
+        { "provider is case-insensitive", new() { ["Storage:Provider"] = "azurestorage", ["MonitoringStorage"] = "UseDevelopmentStorage=true" } },
+        { "connection string", new() { ["Storage:Provider"] = "AzureStorage", ["MonitoringStorage"] = "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=a2V5;EndpointSuffix=core.windows.net" } },
+        { "ConnectionStrings section", new() { ["Storage:Provider"] = "AzureStorage", ["ConnectionStrings:MonitoringStorage"] = "UseDevelopmentStorage=true" } },
+        { "managed identity by account", new() { ["Storage:Provider"] = "AzureStorage", ["MonitoringStorage:accountName"] = "acct", ["MonitoringStorage:credential"] = "managedidentity" } },
+        { "managed identity by URIs", new() { ["Storage:Provider"] = "AzureStorage", ["MonitoringStorage:blobServiceUri"] = "https://a.blob.core.windows.net", ["MonitoringStorage:tableServiceUri"] = "https://a.table.core.windows.net", ["MonitoringStorage:queueServiceUri"] = "https://a.queue.core.windows.net" } },
+        { "renamed connection", new() { ["Storage:Provider"] = "AzureStorage", ["Storage:Connection"] = "Other", ["Other"] = "UseDevelopmentStorage=true" } },
+    };
+
+    [Theory]
+    [MemberData(nameof(ValidStorage))]
+    public void Valid_storage_settings_bind(string name, Dictionary<string, string?> settings)
+    {
+        Assert.NotNull(Resolve<StorageOptions>(settings));
+        Assert.NotNull(name);
+    }
+
+    public static TheoryData<string, Dictionary<string, string?>, string> InvalidStorage => new()
+    {
+        { "unknown provider", new() { ["Storage:Provider"] = "S3" }, "Storage:Provider is 'S3'; it must be one of: LocalDisk, AzureStorage" },
+        { "typo in a key", new() { ["Storage:LocalPth"] = "x" }, "Unknown setting(s) 'Storage:LocalPth'; the section 'Storage' has: Provider, LocalPath, Connection." },
+        { "empty path", new() { ["Storage:LocalPath"] = " " }, "Storage:LocalPath must name a folder" },
+        { "azure without connection", new() { ["Storage:Provider"] = "AzureStorage" }, "the connection 'MonitoringStorage' is not configured. Set the app setting MonitoringStorage" },
+        { "not a connection string", new() { ["Storage:Provider"] = "AzureStorage", ["MonitoringStorage"] = "hello" }, "not a storage connection string" },
+        { "bad service URI", new() { ["Storage:Provider"] = "AzureStorage", ["MonitoringStorage:accountName"] = "a", ["MonitoringStorage:blobServiceUri"] = "not a uri" }, "MonitoringStorage__blobServiceUri is not an absolute http(s) URI" },
+        { "only one service URI", new() { ["Storage:Provider"] = "AzureStorage", ["MonitoringStorage:blobServiceUri"] = "https://a.blob.core.windows.net" }, "is not configured" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidStorage))]
+    public void Invalid_storage_settings_fail_with_a_clear_message(string name, Dictionary<string, string?> settings, string message)
+    {
+        var ex = Assert.Throws<OptionsValidationException>(() => Resolve<StorageOptions>(settings));
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        Assert.NotNull(name);
+    }
+
+    [Fact]
+    public void Invalid_listen_address_fails_web_options()
+    {
+        var ex = Assert.Throws<OptionsValidationException>(() => Resolve<WebOptions>(new() { ["Web:ListenAddress"] = "nonsense" }));
+        Assert.Contains("must be host:port", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Azure_connection_is_resolved_from_the_named_setting()
+    {
+        var connection = ResolveService<AzureStorageConnection>(new()
+        {
+            ["Storage:Provider"] = "AzureStorage",
+            ["MonitoringStorage:accountName"] = "acct",
+            ["MonitoringStorage:credential"] = "managedidentity",
+            ["MonitoringStorage:clientId"] = "00000000-0000-0000-0000-000000000001",
+        });
+        Assert.Equal("MonitoringStorage", connection.Name);
+        Assert.True(connection.IsIdentityBased);
+        Assert.False(connection.IsConnectionString);
+        Assert.Equal("acct", connection.AccountName);
+        Assert.Equal("managedidentity", connection.Credential);
+        Assert.Equal("00000000-0000-0000-0000-000000000001", connection.ClientId);
+    }
+
+    private static T Resolve<T>(Dictionary<string, string?> settings)
+        where T : class => ResolveService<IOptions<T>>(settings).Value;
+
+    private static T ResolveService<T>(Dictionary<string, string?> settings)
+        where T : notnull
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddMonitoringOptions();
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<T>();
+    }
+}
