@@ -14,7 +14,8 @@ namespace Serverless.Monitoring.Functions.Adapters.LocalDisk;
 /// <remarks>
 /// Concurrency: conditional writes and deletes take an in-process lock per blob name, so ETag
 /// checks and create-only are exact within the process. Across processes create-only is exact
-/// too on Linux (link(2) fails when the target exists); If-Match is best effort there.
+/// too where hard links work (link(2) fails when the target exists: Linux, macOS); If-Match and
+/// delete are best effort across processes.
 /// </remarks>
 public sealed class LocalDiskBlobStore : IBlobStore
 {
@@ -100,11 +101,7 @@ public sealed class LocalDiskBlobStore : IBlobStore
             {
                 if (condition.IfNotExists)
                 {
-                    try
-                    {
-                        LocalDiskFiles.MoveIntoPlace(tempPath, path, overwrite: false);
-                    }
-                    catch (IOException) when (File.Exists(path))
+                    if (!LocalDiskFiles.TryMoveIntoPlaceCreateOnly(tempPath, path))
                     {
                         throw new StorageConflictException($"Blob '{name}' already exists in '{Container}'.", "BlobAlreadyExists");
                     }
@@ -376,9 +373,9 @@ public sealed class LocalDiskBlobStore : IBlobStore
             }
         }
 
-        if (treeMayMatch && Directory.Exists(start))
+        if (treeMayMatch)
         {
-            foreach (var path in EnumerateBlobFiles(start))
+            foreach (var path in ListFiles(start, recursive: true))
             {
                 if (TryDecodePath(path) is { } name)
                 {
@@ -387,34 +384,47 @@ public sealed class LocalDiskBlobStore : IBlobStore
             }
         }
 
-        if (Directory.Exists(_longNamesDirectory))
+        foreach (var path in ListFiles(_longNamesDirectory, recursive: false))
         {
-            foreach (var path in Directory.EnumerateFiles(_longNamesDirectory, "*" + FileSuffix))
+            cancellationToken.ThrowIfCancellationRequested();
+            BlobFileHeader? header = null;
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                BlobFileHeader? header = null;
-                try
-                {
-                    using var file = OpenRead(path);
-                    header = await BlobFileHeader.ReadAsync(file, RandomAccess.GetLength(file), cancellationToken);
-                }
-                catch (FileNotFoundException)
-                {
-                    // Deleted meanwhile.
-                }
+                using var file = OpenRead(path);
+                header = await BlobFileHeader.ReadAsync(file, RandomAccess.GetLength(file), cancellationToken);
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                // Deleted meanwhile.
+            }
 
-                if (header is not null)
-                {
-                    yield return (header.Name, path);
-                }
+            if (header is not null)
+            {
+                yield return (header.Name, path);
             }
         }
     }
 
-    private static FileSystemEnumerable<string> EnumerateBlobFiles(string directory) =>
+    /// <summary>
+    /// The blob files under <paramref name="directory"/>. A folder that a concurrent delete prunes
+    /// is simply empty (the enumerator already skips vanished subfolders).
+    /// </summary>
+    private static List<string> ListFiles(string directory, bool recursive)
+    {
+        try
+        {
+            return [.. EnumerateBlobFiles(directory, recursive)];
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return [];
+        }
+    }
+
+    private static FileSystemEnumerable<string> EnumerateBlobFiles(string directory, bool recursive) =>
         new(directory, static (ref FileSystemEntry entry) => entry.ToFullPath(), new EnumerationOptions
         {
-            RecurseSubdirectories = true,
+            RecurseSubdirectories = recursive,
             AttributesToSkip = 0, // on Unix dot-names count as hidden; we filter ourselves
             IgnoreInaccessible = false,
         })

@@ -60,9 +60,8 @@ internal static class LocalDiskFiles
     }
 
     /// <summary>
-    /// Renames a finished temp file into place. With <paramref name="overwrite"/> false .NET uses
-    /// link(2) on Linux, which fails atomically when the target exists (also across processes).
-    /// The target's folder is (re)created, since a concurrent delete may prune it as it empties.
+    /// Renames a finished temp file into place, replacing what is there. The target's folder is
+    /// (re)created, since a concurrent delete may prune it as it empties.
     /// </summary>
     public static void MoveIntoPlace(string tempPath, string targetPath, bool overwrite)
     {
@@ -78,6 +77,40 @@ internal static class LocalDiskFiles
             catch (IOException) when (attempt < 10 && !Directory.Exists(directory))
             {
                 // Pruned between CreateDirectory and Move: try again.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Publishes a finished temp file under <paramref name="targetPath"/> only if nothing is there;
+    /// false when something is. Exact across processes where hard links work (link(2)); elsewhere
+    /// it relies on the caller's in-process lock, since File.Move checks then renames.
+    /// </summary>
+    public static bool TryMoveIntoPlaceCreateOnly(string tempPath, string targetPath)
+    {
+        var directory = Path.GetDirectoryName(targetPath)!;
+        for (var attempt = 0; ; attempt++)
+        {
+            Directory.CreateDirectory(directory);
+            switch (HardLink.TryCreate(tempPath, targetPath))
+            {
+                case HardLink.Result.Created:
+                    TryDelete(tempPath);
+                    return true;
+                case HardLink.Result.TargetExists:
+                    return false;
+                case HardLink.Result.DirectoryMissing when attempt < 10 && !Directory.Exists(directory):
+                    continue; // pruned meanwhile
+                default:
+                    try
+                    {
+                        MoveIntoPlace(tempPath, targetPath, overwrite: false);
+                        return true;
+                    }
+                    catch (IOException) when (File.Exists(targetPath))
+                    {
+                        return false;
+                    }
             }
         }
     }

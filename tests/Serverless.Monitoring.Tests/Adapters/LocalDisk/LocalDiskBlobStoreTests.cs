@@ -141,6 +141,64 @@ public sealed class LocalDiskBlobStoreTests : IDisposable
         await Assert.ThrowsAsync<StorageNotFoundException>(() => store.GetAsync("missing", new ByteRange(0, 1)));
     }
 
+    [Fact]
+    public async Task CreateOnlyHasExactlyOneWinnerAcrossStoreInstances()
+    {
+        // Two providers do not share locks, like two processes: only link(2) decides.
+        var stores = new[]
+        {
+            new LocalDiskStorageProvider(_root.Path).GetBlobStore("race"),
+            new LocalDiskStorageProvider(_root.Path).GetBlobStore("race"),
+        };
+        await stores[0].CreateIfNotExistsAsync();
+        for (var round = 0; round < 10; round++)
+        {
+            var name = $"blocks/{round}/meta";
+            var outcomes = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(async () =>
+            {
+                try
+                {
+                    await stores[i % 2].PutAsync(name, new MemoryStream([(byte)i]), StorageCondition.CreateOnly);
+                    return true;
+                }
+                catch (StorageConflictException)
+                {
+                    return false;
+                }
+            })));
+            Assert.Single(outcomes, won => won);
+        }
+    }
+
+    [Fact]
+    public async Task ListingToleratesFoldersThatConcurrentDeletesPrune()
+    {
+        var store = new LocalDiskStorageProvider(_root.Path).GetBlobStore("churn");
+        await store.CreateIfNotExistsAsync();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            for (var n = 0; !stop.IsCancellationRequested; n++)
+            {
+                var name = $"d{w}/e{n % 3}/f{n % 5}/blob";
+                await store.PutAsync(name, new MemoryStream([1]));
+                await store.DeleteAsync(name);
+            }
+        })).ToList();
+        while (!stop.IsCancellationRequested)
+        {
+            await store.ListAsync("");
+            await store.ListAsync("d1/e1/");
+            await Task.Delay(1);
+        }
+
+        await Task.WhenAll(writers);
+        Assert.Empty((await store.ListAsync("")).Items);
+
+        // Emptied folders were removed; only the temp folder stays.
+        Assert.Equal([".tmp"], Directory.GetFileSystemEntries(Path.Combine(_root.Path, "blobs", "churn")).Select(Path.GetFileName));
+    }
+
     /// <summary>Yields zeros, then fails like a dropped network connection.</summary>
     private sealed class FailingStream(long failAfter) : Stream
     {
