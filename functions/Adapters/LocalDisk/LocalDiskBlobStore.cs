@@ -40,7 +40,7 @@ public sealed class LocalDiskBlobStore : IBlobStore
         _tempDirectory = Path.Combine(directory, LocalDiskFiles.TempDirectoryName);
         _longNamesDirectory = Path.Combine(directory, LongNamesDirectoryName);
         _timeProvider = timeProvider;
-        LocalDiskFiles.DeleteStaleTempFiles(_tempDirectory, timeProvider.GetUtcNow());
+        LocalDiskFiles.DeleteStaleTempFiles(_tempDirectory);
     }
 
     public string Container { get; }
@@ -57,7 +57,7 @@ public sealed class LocalDiskBlobStore : IBlobStore
             throw LocalDiskFiles.Unavailable($"create container '{Container}'", ex);
         }
 
-        LocalDiskFiles.DeleteStaleTempFiles(_tempDirectory, _timeProvider.GetUtcNow());
+        LocalDiskFiles.DeleteStaleTempFiles(_tempDirectory);
         return Task.CompletedTask;
     }
 

@@ -99,7 +99,7 @@ internal static class LocalDiskFiles
                     return true;
                 case HardLink.Result.TargetExists:
                     return false;
-                case HardLink.Result.DirectoryMissing when attempt < 10 && !Directory.Exists(directory):
+                case HardLink.Result.DirectoryMissing when attempt < 10:
                     continue; // pruned meanwhile
                 default:
                     try
@@ -128,7 +128,11 @@ internal static class LocalDiskFiles
     }
 
     /// <summary>Deletes temp files a crashed writer left behind (best effort).</summary>
-    public static void DeleteStaleTempFiles(string tempDirectory, DateTimeOffset now)
+    /// <remarks>
+    /// Ages are measured on the real clock, not an injected TimeProvider: file times come from
+    /// the kernel, and a fake clock running ahead would delete files that writers still use.
+    /// </remarks>
+    public static void DeleteStaleTempFiles(string tempDirectory)
     {
         try
         {
@@ -137,7 +141,7 @@ internal static class LocalDiskFiles
                 return;
             }
 
-            var cutoff = (now - StaleTempFileAge).UtcDateTime;
+            var cutoff = DateTime.UtcNow - StaleTempFileAge;
             foreach (var path in Directory.EnumerateFiles(tempDirectory))
             {
                 if (File.GetLastWriteTimeUtc(path) < cutoff)

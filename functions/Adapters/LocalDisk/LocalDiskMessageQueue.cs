@@ -51,7 +51,7 @@ public sealed class LocalDiskMessageQueue : IMessageQueue
             throw LocalDiskFiles.Unavailable($"create queue '{QueueName}'", ex);
         }
 
-        LocalDiskFiles.DeleteStaleTempFiles(_state.TempDirectory, _timeProvider.GetUtcNow());
+        LocalDiskFiles.DeleteStaleTempFiles(_state.TempDirectory);
         return Task.CompletedTask;
     }
 
@@ -218,7 +218,7 @@ public sealed class LocalDiskMessageQueue : IMessageQueue
             return loaded;
         }
 
-        LocalDiskFiles.DeleteStaleTempFiles(_state.TempDirectory, _timeProvider.GetUtcNow());
+        LocalDiskFiles.DeleteStaleTempFiles(_state.TempDirectory);
         var index = new SortedDictionary<long, Entry>();
         var header = new byte[QueueMessageFile.HeaderSize];
         foreach (var path in Directory.EnumerateFiles(_state.Directory, "*" + MessageFileSuffix))

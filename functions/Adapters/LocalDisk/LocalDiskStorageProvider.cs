@@ -21,7 +21,7 @@ public sealed class LocalDiskStorageProvider : IStorageProvider
     {
     }
 
-    /// <param name="timeProvider">The clock for ETag times, visibility timeouts and temp-file ages (tests pass a fake).</param>
+    /// <param name="timeProvider">The clock for blob and entity times and message visibility (tests pass a fake).</param>
     public LocalDiskStorageProvider(string rootDirectory, TimeProvider timeProvider)
     {
         ArgumentException.ThrowIfNullOrEmpty(rootDirectory);

@@ -39,7 +39,7 @@ public sealed class LocalDiskTableStore : ITableStore
         _directory = directory;
         _tempDirectory = Path.Combine(directory, LocalDiskFiles.TempDirectoryName);
         _timeProvider = timeProvider;
-        LocalDiskFiles.DeleteStaleTempFiles(_tempDirectory, timeProvider.GetUtcNow());
+        LocalDiskFiles.DeleteStaleTempFiles(_tempDirectory);
     }
 
     public string TableName { get; }
@@ -56,7 +56,7 @@ public sealed class LocalDiskTableStore : ITableStore
             throw LocalDiskFiles.Unavailable($"create table '{TableName}'", ex);
         }
 
-        LocalDiskFiles.DeleteStaleTempFiles(_tempDirectory, _timeProvider.GetUtcNow());
+        LocalDiskFiles.DeleteStaleTempFiles(_tempDirectory);
         return Task.CompletedTask;
     }
 
