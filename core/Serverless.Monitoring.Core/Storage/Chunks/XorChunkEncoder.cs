@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Serverless.Monitoring.Core.Model;
 
 namespace Serverless.Monitoring.Core.Storage.Chunks;
 
@@ -60,7 +61,7 @@ public sealed class XorChunkEncoder
     public byte[] ToArray() => Bytes.ToArray();
 
     /// <summary>Encodes <paramref name="samples"/> as one chunk.</summary>
-    public static byte[] Encode(ReadOnlySpan<Model.Sample> samples)
+    public static byte[] Encode(ReadOnlySpan<Sample> samples)
     {
         var encoder = new XorChunkEncoder(XorChunkFormat.HeaderSize + 16 + (samples.Length * 2));
         foreach (var s in samples)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Serverless.Monitoring.Core.Model;
 using Serverless.Monitoring.Core.Storage.Chunks;
 
@@ -181,6 +182,31 @@ public sealed class XorChunkTests
         chunk.CopyTo(buffer, 17);
 
         ChunkAssert.BitExact(samples, ChunkAssert.Decode(new ReadOnlyMemory<byte>(buffer, 17, chunk.Length)));
+    }
+
+    [Fact]
+    public void Reads_memory_that_is_not_array_backed()
+    {
+        Sample[] samples = [new(5, 0.5), new(6, StaleMarker.Value), new(60_006, 0.5)];
+        using var owner = new ManagedMemory(XorChunkEncoder.Encode(samples));
+
+        ChunkAssert.BitExact(samples, ChunkAssert.Decode(owner.Memory));
+    }
+
+    /// <summary>Memory that <c>MemoryMarshal.TryGetArray</c> does not see through.</summary>
+    private sealed class ManagedMemory(byte[] data) : MemoryManager<byte>
+    {
+        public override Span<byte> GetSpan() => data;
+
+        public override MemoryHandle Pin(int elementIndex = 0) => throw new NotSupportedException();
+
+        public override void Unpin()
+        {
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+        }
     }
 
     [Fact]
