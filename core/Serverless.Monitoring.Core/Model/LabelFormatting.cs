@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text;
+
+namespace Serverless.Monitoring.Core.Model;
+
+/// <summary>
+/// Prometheus's text form of labels (<c>labels.String()</c>): <c>{a="b", c="d"}</c>, values
+/// quoted like Go's <c>strconv.Quote</c>, names bare when they pass legacy validation and
+/// quoted otherwise (UTF-8 names). Matching Go's quoting byte for byte keeps error messages
+/// and API output identical to Prometheus's.
+/// </summary>
+internal static class LabelFormatting
+{
+    public static string Format(ReadOnlySpan<Label> labels)
+    {
+        var sb = new StringBuilder(2 + (labels.Length * 16));
+        sb.Append('{');
+        for (var i = 0; i < labels.Length; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(", ");
+            }
+
+            AppendLabel(sb, labels[i]);
+        }
+
+        return sb.Append('}').ToString();
+    }
+
+    public static string Format(Label label)
+    {
+        var sb = new StringBuilder();
+        AppendLabel(sb, label);
+        return sb.ToString();
+    }
+
+    private static void AppendLabel(StringBuilder sb, Label label)
+    {
+        if (LabelValidation.IsValidLegacyLabelName(label.Name))
+        {
+            sb.Append(label.Name);
+        }
+        else
+        {
+            AppendGoQuoted(sb, label.Name);
+        }
+
+        sb.Append('=');
+        AppendGoQuoted(sb, label.Value);
+    }
+
+    /// <summary>Appends <paramref name="s"/> as Go's <c>strconv.Quote</c> would.</summary>
+    public static void AppendGoQuoted(StringBuilder sb, string s)
+    {
+        sb.Append('"');
+        var span = s.AsSpan();
+        while (!span.IsEmpty)
+        {
+            if (Rune.DecodeFromUtf16(span, out var rune, out var consumed) != System.Buffers.OperationStatus.Done)
+            {
+                // An unpaired surrogate has no UTF-8 form; Go would see U+FFFD.
+                sb.Append("\\ufffd");
+                span = span[1..];
+                continue;
+            }
+
+            span = span[consumed..];
+            AppendEscapedRune(sb, rune);
+        }
+
+        sb.Append('"');
+    }
+
+    private static void AppendEscapedRune(StringBuilder sb, Rune r)
+    {
+        var v = r.Value;
+        if (v is '"' or '\\')
+        {
+            sb.Append('\\').Append((char)v);
+            return;
+        }
+
+        if (IsGoPrint(r))
+        {
+            AppendRune(sb, r);
+            return;
+        }
+
+        switch (v)
+        {
+            case '\a': sb.Append("\\a"); return;
+            case '\b': sb.Append("\\b"); return;
+            case '\f': sb.Append("\\f"); return;
+            case '\n': sb.Append("\\n"); return;
+            case '\r': sb.Append("\\r"); return;
+            case '\t': sb.Append("\\t"); return;
+            case '\v': sb.Append("\\v"); return;
+        }
+
+        if (v < ' ' || v == 0x7F)
+        {
+            sb.Append("\\x").Append(v.ToString("x2", CultureInfo.InvariantCulture));
+        }
+        else if (v < 0x10000)
+        {
+            sb.Append("\\u").Append(v.ToString("x4", CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            sb.Append("\\U").Append(v.ToString("x8", CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static void AppendRune(StringBuilder sb, Rune r)
+    {
+        Span<char> buf = stackalloc char[2];
+        var n = r.EncodeToUtf16(buf);
+        sb.Append(buf[..n]);
+    }
+
+    /// <summary>Go's <c>unicode.IsPrint</c>: letters, marks, numbers, punctuation, symbols and the ASCII space.</summary>
+    private static bool IsGoPrint(Rune r)
+    {
+        if (r.IsAscii)
+        {
+            return r.Value is >= 0x20 and < 0x7F;
+        }
+
+        return Rune.GetUnicodeCategory(r) switch
+        {
+            UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+                or UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate
+                or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned => false,
+            _ => true,
+        };
+    }
+}
