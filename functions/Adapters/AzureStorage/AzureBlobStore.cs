@@ -199,7 +199,7 @@ public sealed class AzureBlobStore : IBlobStore
         var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
         if (response.Status != 201)
         {
-            throw StorageErrors.FromResponse(response, $"Put blob '{Container}/{name}'", condition.IfNotExists);
+            throw PutFailure(response, $"Put blob '{Container}/{name}'", condition);
         }
 
         return new BlobProperties(name, data.Length, ETagOf(response), LastModifiedOf(response));
@@ -318,10 +318,22 @@ public sealed class AzureBlobStore : IBlobStore
         var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
         if (response.Status != 201)
         {
-            throw StorageErrors.FromResponse(response, $"Put block list of blob '{Container}/{name}'", condition.IfNotExists);
+            throw PutFailure(response, $"Put block list of blob '{Container}/{name}'", condition);
         }
 
         return new BlobProperties(name, total, ETagOf(response), LastModifiedOf(response));
+    }
+
+    private static StorageException PutFailure(Response response, string operation, StorageCondition condition)
+    {
+        // If-Match on a blob that is gone: the port calls that a failed precondition, whatever the status.
+        if (response.Status == 404 && condition.IfMatch is not null && ErrorCode(response) != "ContainerNotFound")
+        {
+            return new StoragePreconditionFailedException(
+                $"{operation} failed: the blob does not exist, so it does not have ETag {condition.IfMatch}.", ErrorCode(response));
+        }
+
+        return StorageErrors.FromResponse(response, operation, condition.IfNotExists);
     }
 
     private async Task<BlobContent> EmptyContentAsync(string name, CancellationToken cancellationToken)
