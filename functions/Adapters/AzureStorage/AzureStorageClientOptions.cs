@@ -1,3 +1,5 @@
+using Azure.Core.Pipeline;
+
 namespace Serverless.Monitoring.Functions.Adapters.AzureStorage;
 
 /// <summary>
@@ -17,4 +19,7 @@ public sealed record AzureStorageClientOptions
 
     /// <summary>Timeout of one try, including reading the response body.</summary>
     public TimeSpan NetworkTimeout { get; init; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>Replaces the HTTP transport; tests use it to see what goes on the wire without a network.</summary>
+    internal HttpPipelineTransport? Transport { get; init; }
 }

@@ -27,6 +27,10 @@ internal static class AzureStoragePipeline
         clientOptions.Retry.Delay = options.Delay;
         clientOptions.Retry.MaxDelay = options.MaxDelay;
         clientOptions.Retry.NetworkTimeout = options.NetworkTimeout;
+        if (options.Transport is not null)
+        {
+            clientOptions.Transport = options.Transport;
+        }
 
         HttpPipelinePolicy auth = connection.UsesSharedKey
             ? new SharedKeyCredentialPolicy(connection.AccountName, connection.AccountKey, service)
