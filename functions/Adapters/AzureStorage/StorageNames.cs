@@ -34,6 +34,7 @@ internal static class StorageNames
     /// <summary>
     /// "/" + the blob name with each '/'-separated segment percent-escaped (UTF-8), so quotes,
     /// spaces, '%', '?', '#' and non-ASCII survive. '/' stays literal: it is the virtual-directory separator.
+    /// Names with '\' or with '.'/'..' segments are refused: the service or URI normalization would change them.
     /// </summary>
     public static string EscapeBlobName(string name)
     {
@@ -41,6 +42,12 @@ internal static class StorageNames
         if (name.Length > 1024)
         {
             throw new StorageRequestException("A blob name is at most 1,024 characters.", "InvalidResourceName");
+        }
+
+        if (name.Contains('\\', StringComparison.Ordinal))
+        {
+            // The Blob service (and Azurite) silently turns '\' into '/', so the blob would not keep its name.
+            throw new StorageRequestException($"Blob name '{name}' contains '\\', which Azure Storage rewrites to '/'.", "InvalidResourceName");
         }
 
         var sb = new StringBuilder(name.Length + 16);

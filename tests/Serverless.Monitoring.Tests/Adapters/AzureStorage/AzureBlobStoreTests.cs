@@ -165,6 +165,7 @@ public sealed class AzureBlobStoreTests
     [InlineData("ünïcödé/日本語/🙂")]
     [InlineData("percent%20literal+plus&amp=eq?q#hash")]
     [InlineData("semi;colon,comma@at!bang$dollar(paren)*star~tilde")]
+    [InlineData("%2F literal and trailing dot.")]
     public async Task Names_with_special_characters_round_trip(string name)
     {
         var store = await NewContainerAsync();
@@ -174,6 +175,17 @@ public sealed class AzureBlobStoreTests
         var page = await store.ListAsync(name[..3]);
         Assert.Equal(name, Assert.Single(page.Items).Name);
         Assert.True(await store.DeleteAsync(name));
+    }
+
+    [Theory]
+    [InlineData("back\\slash")]
+    [InlineData("a/../b")]
+    [InlineData("./b")]
+    public async Task Names_the_service_would_rewrite_are_refused(string name)
+    {
+        var store = AzuriteTestEnvironment.CreateProvider().GetBlobStore("never-created");
+        await Assert.ThrowsAsync<StorageRequestException>(() => store.PutAsync(name, new MemoryStream([1])));
+        await Assert.ThrowsAsync<StorageRequestException>(() => store.GetAsync(name));
     }
 
     [Fact]

@@ -116,6 +116,20 @@ public sealed class AzureTableStoreTests
         Assert.True(await store.DeleteAsync(pk, rk));
     }
 
+    [Theory]
+    [InlineData("a/b")]
+    [InlineData("a\\b")]
+    [InlineData("a#b")]
+    [InlineData("a?b")]
+    [InlineData("a\tb")]
+    public async Task Keys_azure_forbids_are_request_errors(string key)
+    {
+        var store = AzuriteTestEnvironment.CreateProvider().GetTableStore("nevercreated");
+        await Assert.ThrowsAsync<StorageRequestException>(() => store.InsertAsync(Entity(key, "r")));
+        await Assert.ThrowsAsync<StorageRequestException>(() => store.GetAsync("p", key));
+        await Assert.ThrowsAsync<StorageRequestException>(() => store.SubmitBatchAsync([TableOperation.Upsert(Entity("p", key))]));
+    }
+
     [Fact]
     public async Task Query_ranges_and_continuation_past_a_thousand_entities()
     {
