@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Serverless.Monitoring.Core.Ports;
+using Serverless.Monitoring.Functions.Adapters.AzureStorage;
 
 namespace Serverless.Monitoring.Tests.Adapters.AzureStorage;
 
@@ -183,7 +184,7 @@ public sealed class AzureBlobStoreTests
     [InlineData("./b")]
     public async Task Names_the_service_would_rewrite_are_refused(string name)
     {
-        var store = AzuriteTestEnvironment.CreateProvider().GetBlobStore("never-created");
+        var store = AzureStorageProvider.FromConnectionString("UseDevelopmentStorage=true").GetBlobStore("never-created"); // Refused before any request.
         await Assert.ThrowsAsync<StorageRequestException>(() => store.PutAsync(name, new MemoryStream([1])));
         await Assert.ThrowsAsync<StorageRequestException>(() => store.GetAsync(name));
     }
