@@ -1,0 +1,246 @@
+using System.Security.Cryptography;
+using System.Text;
+using Serverless.Monitoring.Core.Ports;
+using Serverless.Monitoring.Functions.Adapters.AzureStorage;
+
+namespace Serverless.Monitoring.Tests.Adapters.AzureStorage;
+
+public sealed class AzureBlobStoreTests
+{
+    private static async Task<IBlobStore> NewContainerAsync()
+    {
+        var store = AzuriteTestEnvironment.CreateProvider().GetBlobStore(AzuriteTestEnvironment.UniqueName("blobs"));
+        await store.CreateIfNotExistsAsync();
+        await store.CreateIfNotExistsAsync(); // Idempotent: 409 ContainerAlreadyExists is fine.
+        return store;
+    }
+
+    [Fact]
+    public async Task Put_get_range_properties_delete_round_trip()
+    {
+        var store = await NewContainerAsync();
+        var data = Encoding.UTF8.GetBytes("hello, blob world");
+
+        var put = await store.PutAsync("dir/a.bin", new MemoryStream(data));
+        Assert.Equal(data.Length, put.Length);
+        Assert.False(string.IsNullOrEmpty(put.ETag));
+
+        var whole = await store.GetAsync("dir/a.bin");
+        Assert.Equal(data, whole.Data.ToArray());
+        Assert.Equal(put.ETag, whole.ETag);
+        Assert.Equal(data.Length, whole.TotalLength);
+
+        var part = await store.GetAsync("dir/a.bin", new ByteRange(7, 4));
+        Assert.Equal("blob", Encoding.UTF8.GetString(part.Data.Span));
+        Assert.Equal(data.Length, part.TotalLength);
+
+        var tail = await store.GetAsync("dir/a.bin", new ByteRange(13, 100));
+        Assert.Equal("orld", Encoding.UTF8.GetString(tail.Data.Span));
+
+        var past = await store.GetAsync("dir/a.bin", new ByteRange(500, 10));
+        Assert.Equal(0, past.Data.Length);
+
+        var props = await store.GetPropertiesAsync("dir/a.bin");
+        Assert.NotNull(props);
+        Assert.Equal(data.Length, props.Length);
+        Assert.Equal(put.ETag, props.ETag);
+
+        Assert.True(await store.DeleteAsync("dir/a.bin"));
+        Assert.False(await store.DeleteAsync("dir/a.bin"));
+        Assert.Null(await store.GetPropertiesAsync("dir/a.bin"));
+        await Assert.ThrowsAsync<StorageNotFoundException>(() => store.GetAsync("dir/a.bin"));
+    }
+
+    [Fact]
+    public async Task Empty_blob_round_trips()
+    {
+        var store = await NewContainerAsync();
+        await store.PutAsync("empty", new MemoryStream());
+        var content = await store.GetAsync("empty");
+        Assert.Equal(0, content.Data.Length);
+        Assert.Equal(0, content.TotalLength);
+        Assert.Equal(0, (await store.GetAsync("empty", new ByteRange(0, 10))).Data.Length);
+    }
+
+    [Fact]
+    public async Task Conditions_create_only_and_etag_match()
+    {
+        var store = await NewContainerAsync();
+        var first = await store.PutAsync("c", new MemoryStream([1]), StorageCondition.CreateOnly);
+        var conflict = await Assert.ThrowsAsync<StorageConflictException>(
+            () => store.PutAsync("c", new MemoryStream([2]), StorageCondition.CreateOnly));
+        Assert.Contains("BlobAlreadyExists", conflict.Message, StringComparison.Ordinal);
+
+        var second = await store.PutAsync("c", new MemoryStream([3]), StorageCondition.Match(first.ETag));
+        Assert.NotEqual(first.ETag, second.ETag);
+        await Assert.ThrowsAsync<StoragePreconditionFailedException>(
+            () => store.PutAsync("c", new MemoryStream([4]), StorageCondition.Match(first.ETag)));
+        await Assert.ThrowsAsync<StoragePreconditionFailedException>(
+            () => store.DeleteAsync("c", StorageCondition.Match(first.ETag)));
+        await Assert.ThrowsAsync<StoragePreconditionFailedException>(
+            () => store.PutAsync("missing", new MemoryStream([4]), StorageCondition.Match(first.ETag)));
+        Assert.True(await store.DeleteAsync("c", StorageCondition.Match(second.ETag)));
+        await Assert.ThrowsAsync<StoragePreconditionFailedException>(
+            () => store.DeleteAsync("c", StorageCondition.Match(second.ETag)));
+    }
+
+    [Fact]
+    public async Task Racing_create_only_puts_have_exactly_one_winner()
+    {
+        var store = await NewContainerAsync();
+        for (var round = 0; round < 5; round++)
+        {
+            var name = $"race-{round}";
+            var tasks = Enumerable.Range(0, 8).Select(async i =>
+            {
+                try
+                {
+                    await store.PutAsync(name, new MemoryStream([(byte)i]), StorageCondition.CreateOnly);
+                    return true;
+                }
+                catch (StorageConflictException)
+                {
+                    return false;
+                }
+            }).ToList();
+            var results = await Task.WhenAll(tasks);
+            Assert.Equal(1, results.Count(r => r));
+        }
+    }
+
+    [Fact]
+    public async Task Racing_create_only_block_uploads_have_exactly_one_winner_and_no_mixed_content()
+    {
+        var store = await NewContainerAsync();
+        var payloads = Enumerable.Range(0, 3).Select(i => Enumerable.Repeat((byte)(i + 1), (9 * 1024 * 1024) + 17).ToArray()).ToArray();
+        var results = await Task.WhenAll(payloads.Select(async p =>
+        {
+            try
+            {
+                await store.PutAsync("big-race", new MemoryStream(p), StorageCondition.CreateOnly);
+                return p;
+            }
+            catch (StorageConflictException)
+            {
+                return null;
+            }
+        }));
+        var winner = Assert.Single(results, r => r is not null);
+        var stored = await store.GetAsync("big-race");
+        Assert.True(stored.Data.Span.SequenceEqual(winner));
+    }
+
+    [Fact]
+    public async Task Sixty_four_MiB_blob_round_trips_through_blocks()
+    {
+        var store = await NewContainerAsync();
+        var data = new byte[64 * 1024 * 1024];
+        new Random(42).NextBytes(data);
+        var put = await store.PutAsync("large/64mib", new MemoryStream(data), StorageCondition.CreateOnly);
+        Assert.Equal(data.Length, put.Length);
+
+        var got = await store.GetAsync("large/64mib");
+        Assert.Equal(data.Length, got.TotalLength);
+        Assert.Equal(SHA256.HashData(data), SHA256.HashData(got.Data.Span));
+
+        var range = await store.GetAsync("large/64mib", new ByteRange((5 * 1024 * 1024) - 3, 10));
+        Assert.True(range.Data.Span.SequenceEqual(data.AsSpan((5 * 1024 * 1024) - 3, 10)));
+        Assert.Equal(data.Length, range.TotalLength);
+        await Assert.ThrowsAsync<StorageConflictException>(
+            () => store.PutAsync("large/64mib", new MemoryStream(data), StorageCondition.CreateOnly));
+    }
+
+    [Fact]
+    public async Task Exact_block_size_uses_a_single_put()
+    {
+        var store = await NewContainerAsync();
+        var data = new byte[4 * 1024 * 1024];
+        data[^1] = 9;
+        await store.PutAsync("exact", new MemoryStream(data));
+        Assert.Equal(data, (await store.GetAsync("exact")).Data.ToArray());
+    }
+
+    [Theory]
+    [InlineData("it's \"quoted\"")]
+    [InlineData("with space/and more spaces")]
+    [InlineData("ünïcödé/日本語/🙂")]
+    [InlineData("percent%20literal+plus&amp=eq?q#hash")]
+    [InlineData("semi;colon,comma@at!bang$dollar(paren)*star~tilde")]
+    [InlineData("%2F literal and trailing dot.")]
+    public async Task Names_with_special_characters_round_trip(string name)
+    {
+        var store = await NewContainerAsync();
+        await store.PutAsync(name, new MemoryStream([7]));
+        Assert.Equal([7], (await store.GetAsync(name)).Data.ToArray());
+        Assert.NotNull(await store.GetPropertiesAsync(name));
+        var page = await store.ListAsync(name[..3]);
+        Assert.Equal(name, Assert.Single(page.Items).Name);
+        Assert.True(await store.DeleteAsync(name));
+    }
+
+    [Theory]
+    [InlineData("back\\slash")]
+    [InlineData("a/../b")]
+    [InlineData("./b")]
+    public async Task Names_the_service_would_rewrite_are_refused(string name)
+    {
+        var store = AzureStorageProvider.FromConnectionString("UseDevelopmentStorage=true").GetBlobStore("never-created"); // Refused before any request.
+        await Assert.ThrowsAsync<StorageRequestException>(() => store.PutAsync(name, new MemoryStream([1])));
+        await Assert.ThrowsAsync<StorageRequestException>(() => store.GetAsync(name));
+    }
+
+    [Fact]
+    public async Task Listing_pages_past_five_thousand_blobs()
+    {
+        var store = await NewContainerAsync();
+        const int count = 5003;
+        using (var gate = new SemaphoreSlim(32))
+        {
+            await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+            {
+                await gate.WaitAsync();
+                try
+                {
+                    await store.PutAsync($"p/{i:D5}", new MemoryStream([1]));
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+        }
+
+        await store.PutAsync("other", new MemoryStream([1]));
+        var names = new List<string>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var page = await store.ListAsync("p/", token);
+            names.AddRange(page.Items.Select(b => b.Name));
+            token = page.ContinuationToken;
+            pages++;
+        }
+        while (token is not null);
+
+        Assert.Equal(2, pages);
+        Assert.Equal(Enumerable.Range(0, count).Select(i => $"p/{i:D5}"), names);
+
+        var small = await store.ListAsync("p/", null, 2);
+        Assert.Equal(["p/00000", "p/00001"], small.Items.Select(b => b.Name));
+        Assert.NotNull(small.ContinuationToken);
+        var next = await store.ListAsync("p/", small.ContinuationToken, 2);
+        Assert.Equal(["p/00002", "p/00003"], next.Items.Select(b => b.Name));
+    }
+
+    [Fact]
+    public async Task Listed_etags_match_the_put_etags()
+    {
+        var store = await NewContainerAsync();
+        var put = await store.PutAsync("e", new MemoryStream([1, 2, 3]));
+        var listed = Assert.Single((await store.ListAsync(string.Empty)).Items);
+        Assert.Equal(put.ETag, listed.ETag);
+        Assert.Equal(3, listed.Length);
+        Assert.True(await store.DeleteAsync("e", StorageCondition.Match(listed.ETag)));
+    }
+}

@@ -1,0 +1,154 @@
+using System.Text;
+using Azure.Core;
+using Serverless.Monitoring.Core.Ports;
+using Serverless.Monitoring.Functions.Adapters.AzureStorage;
+
+namespace Serverless.Monitoring.Tests.Adapters.AzureStorage;
+
+public sealed class AzureMessageQueueTests
+{
+    private static async Task<IMessageQueue> NewQueueAsync(QueueOptions? options = null, string prefix = "q")
+    {
+        var queue = AzuriteTestEnvironment.CreateProvider().GetQueue(AzuriteTestEnvironment.UniqueName(prefix), options);
+        await queue.CreateIfNotExistsAsync();
+        await queue.CreateIfNotExistsAsync();
+        return queue;
+    }
+
+    [Fact]
+    public async Task Send_receive_ack_round_trip()
+    {
+        var queue = await NewQueueAsync();
+        var body = new byte[] { 0, 1, 2, 250, 255, (byte)'<', (byte)'&' };
+        var id = await queue.SendAsync(body);
+        Assert.False(string.IsNullOrEmpty(id));
+
+        var message = Assert.Single(await queue.ReceiveAsync(32, TimeSpan.FromSeconds(30)));
+        Assert.Equal(id, message.Id);
+        Assert.Equal(body, message.Body.ToArray());
+        Assert.Equal(1, message.DequeueCount);
+        Assert.True(message.InsertedOn > DateTimeOffset.UtcNow.AddMinutes(-5));
+        Assert.Empty(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(30)));
+        Assert.True(await queue.AckAsync(message));
+        Assert.False(await queue.AckAsync(message));
+    }
+
+    [Fact]
+    public async Task Largest_message_fits_and_one_more_byte_is_refused()
+    {
+        var queue = await NewQueueAsync();
+        Assert.Equal(49152, queue.MaxMessageBytes);
+        var body = new byte[queue.MaxMessageBytes];
+        new Random(1).NextBytes(body);
+        await queue.SendAsync(body);
+        Assert.Equal(body, Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(30))).Body.ToArray());
+        var tooLarge = await Assert.ThrowsAsync<StorageRequestException>(() => queue.SendAsync(new byte[queue.MaxMessageBytes + 1]));
+        Assert.Contains("49152", tooLarge.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Message_is_redelivered_after_the_visibility_timeout_and_the_old_receipt_goes_stale()
+    {
+        var queue = await NewQueueAsync();
+        await queue.SendAsync("again"u8.ToArray());
+        var first = Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(1)));
+        Assert.Empty(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(1)));
+
+        await Task.Delay(TimeSpan.FromSeconds(1.6));
+        var second = Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(30)));
+        Assert.Equal(first.Id, second.Id);
+        Assert.Equal(2, second.DequeueCount);
+        Assert.False(await queue.AckAsync(first));
+        Assert.True(await queue.AckAsync(second));
+    }
+
+    [Fact]
+    public async Task Initial_delay_hides_the_message()
+    {
+        var queue = await NewQueueAsync();
+        await queue.SendAsync("later"u8.ToArray(), TimeSpan.FromSeconds(1));
+        Assert.Empty(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(30)));
+        await Task.Delay(TimeSpan.FromSeconds(1.6));
+        Assert.Equal("later", Encoding.UTF8.GetString(Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(30))).Body.Span));
+    }
+
+    [Fact]
+    public async Task Message_goes_to_the_poison_queue_after_max_deliveries()
+    {
+        var provider = AzuriteTestEnvironment.CreateProvider();
+        var name = AzuriteTestEnvironment.UniqueName("poison");
+        var queue = provider.GetQueue(name, new QueueOptions { MaxDeliveryCount = 2 });
+        await queue.CreateIfNotExistsAsync();
+        await queue.SendAsync("bad"u8.ToArray());
+
+        for (var delivery = 1; delivery <= 2; delivery++)
+        {
+            var message = Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(1)));
+            Assert.Equal(delivery, message.DequeueCount);
+            await Task.Delay(TimeSpan.FromSeconds(1.6));
+        }
+
+        Assert.Empty(await queue.ReceiveAsync(32, TimeSpan.FromSeconds(1)));
+        var poison = provider.GetQueue(name + "-poison");
+        var moved = Assert.Single(await poison.ReceiveAsync(32, TimeSpan.FromSeconds(30)));
+        Assert.Equal("bad", Encoding.UTF8.GetString(moved.Body.Span));
+
+        await Task.Delay(TimeSpan.FromSeconds(1.6));
+        Assert.Empty(await queue.ReceiveAsync(32, TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public async Task Receive_returns_at_most_the_requested_count()
+    {
+        var queue = await NewQueueAsync();
+        for (var i = 0; i < 40; i++)
+        {
+            await queue.SendAsync(new[] { (byte)i });
+        }
+
+        var batch = await queue.ReceiveAsync(32, TimeSpan.FromSeconds(30));
+        Assert.Equal(32, batch.Count);
+        var rest = await queue.ReceiveAsync(32, TimeSpan.FromSeconds(30));
+        Assert.Equal(8, rest.Count);
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => (byte)i).Order(), batch.Concat(rest).Select(m => m.Body.Span[0]).Order());
+    }
+
+    [Fact]
+    public async Task Bodies_are_base64_text_on_the_wire_and_plain_text_from_other_producers_is_read_as_utf8()
+    {
+        var connection = AzureStorageConnection.Parse(AzuriteTestEnvironment.ConnectionString);
+        var options = AzuriteTestEnvironment.FastRetries;
+        var raw = new StorageServiceClient(AzureStoragePipeline.Build(connection, SharedKeyService.BlobOrQueue, options),
+            connection.QueueEndpoint, options);
+        var queue = await NewQueueAsync();
+
+        // What the Functions queue trigger (messageEncoding "base64") will see.
+        await queue.SendAsync("{\"a\":1}"u8.ToArray());
+        using (var peek = raw.CreateMessage(RequestMethod.Get, $"/{queue.QueueName}/messages", ("peekonly", "true")))
+        {
+            var response = await raw.SendAsync(peek, CancellationToken.None);
+            Assert.Equal(200, response.Status);
+            Assert.Contains($"<MessageText>{Convert.ToBase64String("{\"a\":1}"u8)}</MessageText>", response.Content.ToString(), StringComparison.Ordinal);
+        }
+
+        Assert.True(await queue.AckAsync(Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(30)))));
+
+        using (var put = raw.CreateMessage(RequestMethod.Post, $"/{queue.QueueName}/messages"))
+        {
+            put.Request.Content = RequestContent.Create("<QueueMessage><MessageText>plain text &amp; more</MessageText></QueueMessage>"u8.ToArray());
+            Assert.Equal(201, (await raw.SendAsync(put, CancellationToken.None)).Status);
+        }
+
+        var message = Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(30)));
+        Assert.Equal("plain text & more", Encoding.UTF8.GetString(message.Body.Span));
+    }
+
+    [Fact]
+    public void Queue_names_leave_room_for_the_poison_suffix()
+    {
+        var provider = AzureStorageProvider.FromConnectionString("UseDevelopmentStorage=true");
+        Assert.Throws<StorageRequestException>(() => provider.GetQueue(new string('a', 60)));
+        Assert.Throws<StorageRequestException>(() => provider.GetQueue("Upper"));
+        Assert.Equal(new string('a', 56), provider.GetQueue(new string('a', 56)).QueueName);
+    }
+}
