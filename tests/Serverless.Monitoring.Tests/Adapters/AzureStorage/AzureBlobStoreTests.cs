@@ -3,13 +3,16 @@ using System.Text;
 using Serverless.Monitoring.Core.Ports;
 using Serverless.Monitoring.Functions.Adapters.AzureStorage;
 
+using Serverless.Monitoring.Tests.Fixtures;
+
 namespace Serverless.Monitoring.Tests.Adapters.AzureStorage;
 
-public sealed class AzureBlobStoreTests
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureBlobStoreTests(AzuriteFixture azurite)
 {
-    private static async Task<IBlobStore> NewContainerAsync()
+    private async Task<IBlobStore> NewContainerAsync()
     {
-        var store = AzuriteTestEnvironment.CreateProvider().GetBlobStore(AzuriteTestEnvironment.UniqueName("blobs"));
+        var store = AzuriteTestEnvironment.CreateProvider(azurite).GetBlobStore(AzuriteTestEnvironment.UniqueName("blobs"));
         await store.CreateIfNotExistsAsync();
         await store.CreateIfNotExistsAsync(); // Idempotent: 409 ContainerAlreadyExists is fine.
         return store;

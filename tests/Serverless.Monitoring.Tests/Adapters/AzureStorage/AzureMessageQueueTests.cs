@@ -3,13 +3,16 @@ using Azure.Core;
 using Serverless.Monitoring.Core.Ports;
 using Serverless.Monitoring.Functions.Adapters.AzureStorage;
 
+using Serverless.Monitoring.Tests.Fixtures;
+
 namespace Serverless.Monitoring.Tests.Adapters.AzureStorage;
 
-public sealed class AzureMessageQueueTests
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureMessageQueueTests(AzuriteFixture azurite)
 {
-    private static async Task<IMessageQueue> NewQueueAsync(QueueOptions? options = null, string prefix = "q")
+    private async Task<IMessageQueue> NewQueueAsync(QueueOptions? options = null, string prefix = "q")
     {
-        var queue = AzuriteTestEnvironment.CreateProvider().GetQueue(AzuriteTestEnvironment.UniqueName(prefix), options);
+        var queue = AzuriteTestEnvironment.CreateProvider(azurite).GetQueue(AzuriteTestEnvironment.UniqueName(prefix), options);
         await queue.CreateIfNotExistsAsync();
         await queue.CreateIfNotExistsAsync();
         return queue;
@@ -75,7 +78,7 @@ public sealed class AzureMessageQueueTests
     [Fact]
     public async Task Message_goes_to_the_poison_queue_after_max_deliveries()
     {
-        var provider = AzuriteTestEnvironment.CreateProvider();
+        var provider = AzuriteTestEnvironment.CreateProvider(azurite);
         var name = AzuriteTestEnvironment.UniqueName("poison");
         var queue = provider.GetQueue(name, new QueueOptions { MaxDeliveryCount = 2 });
         await queue.CreateIfNotExistsAsync();
@@ -116,7 +119,7 @@ public sealed class AzureMessageQueueTests
     [Fact]
     public async Task Bodies_are_base64_text_on_the_wire_and_plain_text_from_other_producers_is_read_as_utf8()
     {
-        var connection = AzureStorageConnection.Parse(AzuriteTestEnvironment.ConnectionString);
+        var connection = AzureStorageConnection.Parse(azurite.ConnectionString);
         var options = AzuriteTestEnvironment.FastRetries;
         var raw = new StorageServiceClient(AzureStoragePipeline.Build(connection, SharedKeyService.BlobOrQueue, options),
             connection.QueueEndpoint, options);

@@ -1,13 +1,16 @@
 using Serverless.Monitoring.Core.Ports;
 using Serverless.Monitoring.Functions.Adapters.AzureStorage;
 
+using Serverless.Monitoring.Tests.Fixtures;
+
 namespace Serverless.Monitoring.Tests.Adapters.AzureStorage;
 
-public sealed class AzureTableStoreTests
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureTableStoreTests(AzuriteFixture azurite)
 {
-    private static async Task<ITableStore> NewTableAsync()
+    private async Task<ITableStore> NewTableAsync()
     {
-        var store = AzuriteTestEnvironment.CreateProvider().GetTableStore(AzuriteTestEnvironment.UniqueTableName("t"));
+        var store = AzuriteTestEnvironment.CreateProvider(azurite).GetTableStore(AzuriteTestEnvironment.UniqueTableName("t"));
         await store.CreateIfNotExistsAsync();
         await store.CreateIfNotExistsAsync(); // Idempotent: 409 TableAlreadyExists is fine.
         return store;

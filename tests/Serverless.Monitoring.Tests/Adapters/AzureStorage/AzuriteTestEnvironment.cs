@@ -1,15 +1,11 @@
 using Serverless.Monitoring.Functions.Adapters.AzureStorage;
+using Serverless.Monitoring.Tests.Fixtures;
 
 namespace Serverless.Monitoring.Tests.Adapters.AzureStorage;
 
-/// <summary>
-/// Stand-in for the shared Azurite fixture: the Azurite-backed tests read the connection string of
-/// a running Azurite from AZURITE_CONNECTION_STRING and fail with instructions when it is not set.
-/// </summary>
+/// <summary>Helpers for the Azurite-backed adapter tests: fast retries and fresh names.</summary>
 internal static class AzuriteTestEnvironment
 {
-    public const string VariableName = "AZURITE_CONNECTION_STRING";
-
     /// <summary>Fast retries: Azurite on loopback either answers at once or is not there.</summary>
     public static AzureStorageClientOptions FastRetries { get; } = new()
     {
@@ -19,15 +15,7 @@ internal static class AzuriteTestEnvironment
         NetworkTimeout = TimeSpan.FromSeconds(60),
     };
 
-    public static string ConnectionString =>
-        Environment.GetEnvironmentVariable(VariableName) is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException(
-                $"{VariableName} is not set. Start Azurite on loopback, e.g. 'npx azurite --inMemoryPersistence --skipApiVersionCheck " +
-                "--disableTelemetry --blobHost 127.0.0.1 --blobPort 10000 --queueHost 127.0.0.1 --queuePort 10001 --tableHost 127.0.0.1 " +
-                $"--tablePort 10002', then set {VariableName}=UseDevelopmentStorage=true (or a full connection string for other ports).");
-
-    public static AzureStorageProvider CreateProvider() => AzureStorageProvider.FromConnectionString(ConnectionString, FastRetries);
+    public static AzureStorageProvider CreateProvider(AzuriteFixture azurite) => AzureStorageProvider.FromConnectionString(azurite.ConnectionString, FastRetries);
 
     /// <summary>A fresh container or queue name (lowercase, hyphens).</summary>
     public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 56)];
