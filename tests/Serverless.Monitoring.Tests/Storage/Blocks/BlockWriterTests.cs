@@ -69,6 +69,17 @@ public sealed class BlockWriterTests
         Assert.Equal(GoldenHash, XxHash64.HashToUInt64(bytes).ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    /// <summary>The benchmark data set must be the same in every process, so its size is comparable between runs.</summary>
+    [Fact]
+    public void Synthetic_data_set_is_pinned()
+    {
+        var bytes = BlockTestData.Write(NodeExporterData.Generate(new NodeExporterData.Options { Instances = 1 }), out var meta);
+
+        Assert.Equal(330, meta.NumSeries);
+        Assert.Equal(330 * 480, meta.NumSamples);
+        Assert.Equal("1a3d1918173c1bdb 613625", XxHash64.HashToUInt64(bytes).ToString("x16", System.Globalization.CultureInfo.InvariantCulture) + " " + bytes.Length);
+    }
+
     [Fact]
     public void Derived_ids_change_with_content_level_and_sources_but_explicit_ids_are_kept()
     {

@@ -55,7 +55,8 @@ internal static class NodeExporterData
 
     private static List<(LabelSet, Sample[])> Instance(Options o, int index)
     {
-        var random = new Random(HashCode.Combine(o.Seed, index) & 0x7FFFFFFF);
+        // Not HashCode.Combine: it is randomized per process, and the data set must not be.
+        var random = new Random(unchecked((o.Seed * 7919) + index));
         var instance = $"node-{index:D3}.example.internal:9100";
         var scrapes = (int)(o.DurationMs / o.IntervalMs);
         var phase = random.Next(o.IntervalMs);
