@@ -14,7 +14,7 @@ namespace Serverless.Monitoring.Core.Storage.Blocks;
 ///                  chunk 0: minT (varint) | maxT-minT | offset in the chunk section | entry length
 ///                  chunk i: minT-maxT(i-1) | maxT-minT | entry length (offset follows the previous one)
 /// postings       per label pair, in offset table order, then the all-series list last:
-///                  #refs (uvarint) | ref deltas (uvarint) | CRC32C; a ref is a series entry's
+///                  #refs (uvarint) | ref deltas (uvarint) | CRC32C of both; a ref is a series entry's
 ///                  offset within the series section, so ascending refs are label order
 /// symbols        #symbols | (len, UTF-8 bytes)...; distinct, ascending in byte order
 /// postings offs  #entries | (name ref, value ref, postings list length)...; ascending by
