@@ -64,21 +64,21 @@ public class OptionsTests
     }
 
     [Fact]
-    public void Azure_connection_is_resolved_from_the_named_setting()
+    public void Azure_settings_are_resolved_from_the_named_setting()
     {
-        var connection = ResolveService<AzureStorageConnection>(new()
+        var settings = ResolveService<AzureStorageSettings>(new()
         {
             ["Storage:Provider"] = "AzureStorage",
             ["MonitoringStorage:accountName"] = "acct",
             ["MonitoringStorage:credential"] = "managedidentity",
             ["MonitoringStorage:clientId"] = "00000000-0000-0000-0000-000000000001",
         });
-        Assert.Equal("MonitoringStorage", connection.Name);
-        Assert.True(connection.IsIdentityBased);
-        Assert.False(connection.IsConnectionString);
-        Assert.Equal("acct", connection.AccountName);
-        Assert.Equal("managedidentity", connection.Credential);
-        Assert.Equal("00000000-0000-0000-0000-000000000001", connection.ClientId);
+        Assert.Equal("MonitoringStorage", settings.Name);
+        Assert.True(settings.IsIdentityBased);
+        Assert.False(settings.IsConnectionString);
+        Assert.Equal("acct", settings.AccountName);
+        Assert.Equal("managedidentity", settings.Credential);
+        Assert.Equal("00000000-0000-0000-0000-000000000001", settings.ClientId);
     }
 
     private static T Resolve<T>(Dictionary<string, string?> settings)

@@ -1,7 +1,7 @@
 namespace Serverless.Monitoring.Functions.Hosting;
 
 /// <summary>
-/// An Azure Storage connection resolved from configuration by its setting name (by default
+/// The settings of an Azure Storage connection, resolved from configuration by its setting name (by default
 /// <c>MonitoringStorage</c>), following the Functions conventions:
 /// <list type="bullet">
 /// <item>a connection string in the setting itself (<c>MonitoringStorage=DefaultEndpointsProtocol=...</c>,
@@ -11,7 +11,7 @@ namespace Serverless.Monitoring.Functions.Hosting;
 /// with <c>__credential=managedidentity</c> and <c>__clientId</c> for a user-assigned identity.</item>
 /// </list>
 /// </summary>
-internal sealed class AzureStorageConnection
+internal sealed class AzureStorageSettings
 {
     public required string Name { get; init; }
 
@@ -41,7 +41,7 @@ internal sealed class AzureStorageConnection
     public bool IsConfigured => IsConnectionString || IsIdentityBased;
 
     /// <summary>Reads the connection named <paramref name="name"/>; never throws, validation says what is missing.</summary>
-    public static AzureStorageConnection Resolve(IConfiguration configuration, string name)
+    public static AzureStorageSettings Resolve(IConfiguration configuration, string name)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(name);
@@ -51,7 +51,7 @@ internal sealed class AzureStorageConnection
             connectionString = configuration.GetConnectionString(name);
         }
 
-        return new AzureStorageConnection
+        return new AzureStorageSettings
         {
             Name = name,
             ConnectionString = string.IsNullOrWhiteSpace(connectionString) ? null : connectionString,
