@@ -1,3 +1,7 @@
+using Azure.Core;
+using Azure.Identity;
+using Serverless.Monitoring.Functions.Adapters.AzureStorage;
+
 namespace Serverless.Monitoring.Functions.Hosting;
 
 /// <summary>
@@ -7,12 +11,22 @@ namespace Serverless.Monitoring.Functions.Hosting;
 /// <item>a connection string in the setting itself (<c>MonitoringStorage=DefaultEndpointsProtocol=...</c>,
 /// <c>UseDevelopmentStorage=true</c> for Azurite) or in <c>ConnectionStrings:MonitoringStorage</c>;</item>
 /// <item>or an identity-based connection: <c>MonitoringStorage__accountName</c>, or
-/// <c>MonitoringStorage__blobServiceUri</c>, <c>__tableServiceUri</c> and <c>__queueServiceUri</c>;
+/// <c>MonitoringStorage__blobServiceUri</c>, <c>__tableServiceUri</c> and <c>__queueServiceUri</c>
+/// (each also overrides the URI that <c>__accountName</c> gives);
 /// with <c>__credential=managedidentity</c> and <c>__clientId</c> for a user-assigned identity.</item>
 /// </list>
 /// </summary>
 internal sealed class AzureStorageSettings
 {
+    /// <summary>The only value of <c>__credential</c> that Functions knows.</summary>
+    public const string ManagedIdentityCredentialName = "managedidentity";
+
+    private const string PublicCloudSuffix = "core.windows.net";
+
+    private static readonly string[] ServiceUriKeys = ["blobServiceUri", "serviceUri", "tableServiceUri", "queueServiceUri"];
+
+    private readonly List<string> _malformed = [];
+
     public required string Name { get; init; }
 
     public string? ConnectionString { get; init; }
@@ -40,7 +54,9 @@ internal sealed class AzureStorageSettings
 
     public bool IsConfigured => IsConnectionString || IsIdentityBased;
 
-    /// <summary>Reads the connection named <paramref name="name"/>; never throws, validation says what is missing.</summary>
+    public bool UsesManagedIdentity => string.Equals(Credential, ManagedIdentityCredentialName, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Reads the connection named <paramref name="name"/>; never throws, <see cref="Problems"/> says what is wrong.</summary>
     public static AzureStorageSettings Resolve(IConfiguration configuration, string name)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -51,7 +67,7 @@ internal sealed class AzureStorageSettings
             connectionString = configuration.GetConnectionString(name);
         }
 
-        return new AzureStorageSettings
+        var settings = new AzureStorageSettings
         {
             Name = name,
             ConnectionString = string.IsNullOrWhiteSpace(connectionString) ? null : connectionString,
@@ -62,33 +78,50 @@ internal sealed class AzureStorageSettings
             Credential = NullIfEmpty(section["credential"]),
             ClientId = NullIfEmpty(section["clientId"]),
         };
-    }
 
-    /// <summary>Problems with this connection, in words a user can act on; empty when it is usable.</summary>
-    public IEnumerable<string> Problems(IConfiguration configuration)
-    {
-        var section = configuration.GetSection(Name);
-        foreach (var key in new[] { "blobServiceUri", "serviceUri", "tableServiceUri", "queueServiceUri" })
+        foreach (var key in ServiceUriKeys)
         {
             var raw = section[key];
             if (!string.IsNullOrWhiteSpace(raw) && ParseUri(raw) is null)
             {
-                yield return $"{Name}__{key} is not an absolute http(s) URI: '{raw}'.";
+                // Bearer tokens never travel over plain http, so identity-based URIs are https only.
+                settings._malformed.Add($"{name}__{key} is not an absolute https URI without a query: '{raw}'.");
             }
         }
 
+        return settings;
+    }
+
+    /// <summary>Problems with this connection, in words a user can act on (never the account key); empty when it is usable.</summary>
+    public IEnumerable<string> Problems()
+    {
         if (IsConnectionString)
         {
-            if (!ConnectionString!.Contains('=', StringComparison.Ordinal))
+            if (!AzureStorageConnection.TryParse(ConnectionString!, out _, out var problem))
             {
-                yield return $"The setting {Name} is not a storage connection string (Key=Value;... pairs, "
-                    + "or UseDevelopmentStorage=true for Azurite).";
+                yield return $"The setting {Name} is not a valid storage connection string: {problem}";
             }
 
             yield break;
         }
 
-        if (!IsIdentityBased)
+        foreach (var malformed in _malformed)
+        {
+            yield return malformed;
+        }
+
+        if (AccountName is not null && !IsAccountName(AccountName))
+        {
+            yield return $"{Name}__accountName '{AccountName}' is not a storage account name (3 to 24 lowercase letters and digits).";
+        }
+
+        if (Credential is not null && !UsesManagedIdentity)
+        {
+            yield return $"{Name}__credential is '{Credential}'; the only value is {ManagedIdentityCredentialName} "
+                + "(leave it unset for the default credential chain).";
+        }
+
+        if (!IsIdentityBased && _malformed.Count == 0)
         {
             yield return $"Storage:Provider is AzureStorage, but the connection '{Name}' is not configured. "
                 + $"Set the app setting {Name} to a storage connection string (UseDevelopmentStorage=true for Azurite), "
@@ -97,10 +130,59 @@ internal sealed class AzureStorageSettings
         }
     }
 
+    /// <summary>
+    /// The provider for these settings. Only builds clients: no request is sent and no token is
+    /// fetched until a store is used, so start-up stays fast.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The settings have <see cref="Problems"/>.</exception>
+    public AzureStorageProvider CreateProvider(AzureStorageClientOptions? options = null)
+    {
+        var problems = Problems().ToList();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(" ", problems));
+        }
+
+        if (IsConnectionString)
+        {
+            return AzureStorageProvider.FromConnectionString(ConnectionString!, options);
+        }
+
+        return AzureStorageProvider.FromServiceUris(
+            BlobServiceUri ?? AccountServiceUri("blob"),
+            TableServiceUri ?? AccountServiceUri("table"),
+            QueueServiceUri ?? AccountServiceUri("queue"),
+            CreateCredential(),
+            options);
+    }
+
+    /// <summary>
+    /// <see cref="ManagedIdentityCredential"/> (user-assigned with <see cref="ClientId"/>, else system-assigned) when
+    /// <c>__credential=managedidentity</c>; otherwise <see cref="DefaultAzureCredential"/> (developer sign-ins, environment, managed identity).
+    /// </summary>
+    public TokenCredential CreateCredential()
+    {
+        if (UsesManagedIdentity)
+        {
+            return new ManagedIdentityCredential(ClientId is null
+                ? ManagedIdentityId.SystemAssigned
+                : ManagedIdentityId.FromUserAssignedClientId(ClientId));
+        }
+
+        return ClientId is null
+            ? new DefaultAzureCredential()
+            : new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = ClientId });
+    }
+
+    private Uri AccountServiceUri(string service) => new($"https://{AccountName}.{service}.{PublicCloudSuffix}");
+
+    private static bool IsAccountName(string name) =>
+        name.Length is >= 3 and <= 24 && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c));
+
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static Uri? ParseUri(string? value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && uri.Query.Length == 0
             ? uri
             : null;
 }
