@@ -7,6 +7,9 @@ namespace Serverless.Monitoring.Tests.Hosting;
 /// <summary>Starts the real app (the built Serverless.Monitoring.Functions.dll) as a separate process.</summary>
 public class HostProcessTests
 {
+    // A made-up account key: it must never appear in the output.
+    private const string SecretKey = "c2VjcmV0LWtleS12YWx1ZS10aGF0LW11c3Qtbm90LWxlYWstYW55d2hlcmUtYXQtYWxsLWV2ZXI=";
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
 
     [Fact]
@@ -45,6 +48,27 @@ public class HostProcessTests
         var exitCode = await app.WaitForExitAsync(TimeSpan.FromSeconds(30));
         Assert.True(exitCode == 1, app.Describe($"exited with code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "(still running)"}"));
         Assert.Contains(message, app.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", app.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("AccountName=acct;AccountKey=not*base64!", "AccountKey is not valid base64.")]
+    [InlineData("AccountName=acct AccountKey=" + SecretKey, "AccountName (value not shown) contains characters")]
+    [InlineData("AccountName=acct;" + SecretKey, "segment 2 has an unrecognized setting name.")]
+    public async Task A_malformed_connection_string_exits_1_naming_the_setting_and_never_the_key(string connectionString, string reason)
+    {
+        using var workingDirectory = new TempDirectory("sm-host-");
+        using var app = StartHost(workingDirectory, new()
+        {
+            ["Storage__Provider"] = "AzureStorage",
+            ["MonitoringStorage"] = connectionString,
+            ["Web__ListenAddress"] = "127.0.0.1:0",
+        });
+
+        var exitCode = await app.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(exitCode == 1, app.Describe($"exited with code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "(still running)"}"));
+        Assert.Contains($"The setting MonitoringStorage is not a valid storage connection string: {reason}", app.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(SecretKey[..16], app.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", app.Output, StringComparison.Ordinal);
     }
 
