@@ -19,7 +19,6 @@ namespace Serverless.Monitoring.Functions.Adapters.LocalDisk;
 /// </remarks>
 public sealed class LocalDiskBlobStore : IBlobStore
 {
-    private const int MaxNameLength = 1024;
     private const int MaxPageSize = 5000;
     private const string FileSuffix = "~";
     private const string LongNamesDirectoryName = ".long";
@@ -63,7 +62,7 @@ public sealed class LocalDiskBlobStore : IBlobStore
 
     public async Task<BlobProperties> PutAsync(string name, Stream content, StorageCondition condition = default, CancellationToken cancellationToken = default)
     {
-        ValidateName(name);
+        StorageNaming.CheckBlobName(name);
         ArgumentNullException.ThrowIfNull(content);
         EnsureContainerExists();
         var path = FilePath(name);
@@ -139,7 +138,7 @@ public sealed class LocalDiskBlobStore : IBlobStore
 
     public async Task<BlobContent> GetAsync(string name, ByteRange? range = null, CancellationToken cancellationToken = default)
     {
-        ValidateName(name);
+        StorageNaming.CheckBlobName(name);
         if (range is { } r && (r.Offset < 0 || r.Length <= 0))
         {
             throw new StorageRequestException($"Invalid byte range {r.Offset}+{r.Length}.", "InvalidRange");
@@ -203,7 +202,7 @@ public sealed class LocalDiskBlobStore : IBlobStore
 
     public async Task<BlobProperties?> GetPropertiesAsync(string name, CancellationToken cancellationToken = default)
     {
-        ValidateName(name);
+        StorageNaming.CheckBlobName(name);
         try
         {
             return await ReadPropertiesAsync(name, FilePath(name), cancellationToken);
@@ -257,7 +256,7 @@ public sealed class LocalDiskBlobStore : IBlobStore
 
     public async Task<bool> DeleteAsync(string name, StorageCondition condition = default, CancellationToken cancellationToken = default)
     {
-        ValidateName(name);
+        StorageNaming.CheckBlobName(name);
         var path = FilePath(name);
         try
         {
@@ -307,16 +306,6 @@ public sealed class LocalDiskBlobStore : IBlobStore
 
         escaped[^1] += FileSuffix;
         return Path.Combine(_directory, string.Join('/', escaped));
-    }
-
-    private static void ValidateName(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        if (name.Length is 0 or > MaxNameLength || !LocalDiskNaming.IsWellFormedUtf16(name))
-        {
-            throw new StorageRequestException(
-                $"Invalid blob name (1 to {MaxNameLength} characters of well-formed Unicode, got {name.Length}).", "InvalidResourceName");
-        }
     }
 
     private static bool ETagMatches(string expected, string actual) => expected == "*" || expected == actual;

@@ -390,7 +390,7 @@ public sealed class LocalDiskTableStore : ITableStore
 
             size += 2L * name.Length + value switch
             {
-                string s when s.Length <= MaxStringLength && LocalDiskNaming.IsWellFormedUtf16(s) => 4 + (2L * s.Length),
+                string s when s.Length <= MaxStringLength && StorageNaming.IsWellFormedUtf16(s) => 4 + (2L * s.Length),
                 byte[] b when b.Length <= MaxBinaryLength => 4 + b.Length,
                 bool => 1,
                 int => 4,
@@ -430,7 +430,7 @@ public sealed class LocalDiskTableStore : ITableStore
             }
         }
 
-        if (!LocalDiskNaming.IsWellFormedUtf16(key))
+        if (!StorageNaming.IsWellFormedUtf16(key))
         {
             throw new StorageRequestException($"{which} is not well-formed Unicode.", "InvalidInput");
         }

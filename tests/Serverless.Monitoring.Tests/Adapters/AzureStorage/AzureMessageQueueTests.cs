@@ -145,13 +145,4 @@ public sealed class AzureMessageQueueTests(AzuriteFixture azurite)
         var message = Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(30)));
         Assert.Equal("plain text & more", Encoding.UTF8.GetString(message.Body.Span));
     }
-
-    [Fact]
-    public void Queue_names_leave_room_for_the_poison_suffix()
-    {
-        var provider = AzureStorageProvider.FromConnectionString("UseDevelopmentStorage=true");
-        Assert.Throws<StorageRequestException>(() => provider.GetQueue(new string('a', 60)));
-        Assert.Throws<StorageRequestException>(() => provider.GetQueue("Upper"));
-        Assert.Equal(new string('a', 56), provider.GetQueue(new string('a', 56)).QueueName);
-    }
 }

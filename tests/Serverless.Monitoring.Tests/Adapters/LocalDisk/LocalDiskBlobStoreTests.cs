@@ -45,17 +45,17 @@ public sealed class LocalDiskBlobStoreTests : IDisposable
             "a \"quoted\" name with spaces",
             "ünïcødé/日本語/🙂.bin",
             "100%/%41%2F",
-            "../escape",
-            "..",
-            ".",
+            // '.', '..' and '\' are refused (see StorageNaming), but dots that URIs keep are names like any other.
+            "...",
+            "..escape/...",
             ".hidden",
-            "a/../b",
+            "a/.b/..c",
             "a//b/",
             "/leading",
             "a", // a file where "a/..." names need a folder
             "a/b",
             "tilde~",
-            "question?hash#back\\slash",
+            "question?hash#",
             "x" + new string('é', 1000), // one segment too long for a file name
             string.Concat(Enumerable.Repeat("é/", 512)), // a path too long for Linux
             "\uFFFD", // sorts before U+1F600 in UTF-8, after it in UTF-16
@@ -87,7 +87,7 @@ public sealed class LocalDiskBlobStoreTests : IDisposable
         while (token is not null);
         Assert.Equal(expected, listed);
 
-        Assert.Equal(["a/../b", "a//b/", "a/b"], (await store.ListAsync("a/")).Items.Select(b => b.Name));
+        Assert.Equal(["a/.b/..c", "a//b/", "a/b"], (await store.ListAsync("a/")).Items.Select(b => b.Name));
         Assert.Equal(["100%/%41%2F"], (await store.ListAsync("100%/%4")).Items.Select(b => b.Name));
         Assert.Equal([names[^4]], (await store.ListAsync("xé")).Items.Select(b => b.Name));
 

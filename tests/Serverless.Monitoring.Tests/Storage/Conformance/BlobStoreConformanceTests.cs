@@ -266,6 +266,26 @@ public abstract class BlobStoreConformanceTests : StorageConformanceBase
         Assert.Null(await store.GetPropertiesAsync(names[0]));
     }
 
+    [Theory]
+    [InlineData("back\\slash")]
+    [InlineData("a/../b")]
+    [InlineData("./b")]
+    [InlineData("a/.")]
+    [InlineData("..")]
+    [InlineData("")]
+    public async Task Names_Azure_would_rewrite_are_refused_by_every_adapter(string name)
+    {
+        // The Blob service turns '\' into '/', and URIs collapse '.' and '..' segments: a name that
+        // local disk kept would address another blob in Azure.
+        var store = await NewStoreAsync();
+        await Assert.ThrowsAsync<StorageRequestException>(() => store.PutAsync(name, Stream("x")));
+        await Assert.ThrowsAsync<StorageRequestException>(() => store.PutAsync(name, Stream("x"), StorageCondition.CreateOnly));
+        await Assert.ThrowsAsync<StorageRequestException>(() => store.GetAsync(name));
+        await Assert.ThrowsAsync<StorageRequestException>(() => store.GetPropertiesAsync(name));
+        await Assert.ThrowsAsync<StorageRequestException>(() => store.DeleteAsync(name));
+        Assert.Empty((await store.ListAsync("")).Items);
+    }
+
     /// <summary>Yields zero bytes, then throws, as a broken upstream would.</summary>
     private sealed class FailingStream(int failAfter) : Stream
     {
