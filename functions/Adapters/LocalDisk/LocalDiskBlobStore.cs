@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Enumeration;
 using Microsoft.Win32.SafeHandles;
+using Serverless.Monitoring.Core.Model;
 using Serverless.Monitoring.Core.Ports;
 
 namespace Serverless.Monitoring.Functions.Adapters.LocalDisk;
@@ -226,13 +227,13 @@ public sealed class LocalDiskBlobStore : IBlobStore
             await foreach (var entry in EnumerateAsync(prefix, cancellationToken))
             {
                 if (entry.Name.StartsWith(prefix, StringComparison.Ordinal)
-                    && (after is null || Utf8OrdinalComparer.Instance.Compare(entry.Name, after) > 0))
+                    && (after is null || Utf8Ordinal.Instance.Compare(entry.Name, after) > 0))
                 {
                     candidates.Add(entry);
                 }
             }
 
-            candidates.Sort((a, b) => Utf8OrdinalComparer.Instance.Compare(a.Name, b.Name));
+            candidates.Sort((a, b) => Utf8Ordinal.Instance.Compare(a.Name, b.Name));
             var take = Math.Min(pageSize, candidates.Count);
             var items = new List<BlobProperties>(take);
             for (var i = 0; i < take; i++)

@@ -1,3 +1,4 @@
+using Serverless.Monitoring.Core.Model;
 using Serverless.Monitoring.Core.Ports;
 
 namespace Serverless.Monitoring.Functions.Adapters.LocalDisk;
@@ -134,7 +135,7 @@ public sealed class LocalDiskTableStore : ITableStore
         ValidateKey(partitionKey, "PartitionKey");
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
-        var comparer = Utf8OrdinalComparer.Instance;
+        var comparer = Utf8Ordinal.Instance;
         var from = rowKeyFrom;
         if (continuationToken is not null)
         {
@@ -351,7 +352,7 @@ public sealed class LocalDiskTableStore : ITableStore
         while (lo <= hi)
         {
             var mid = lo + ((hi - lo) >> 1);
-            var c = Utf8OrdinalComparer.Instance.Compare(entities[mid].RowKey, rowKey);
+            var c = Utf8Ordinal.Instance.Compare(entities[mid].RowKey, rowKey);
             if (c == 0)
             {
                 return mid;
