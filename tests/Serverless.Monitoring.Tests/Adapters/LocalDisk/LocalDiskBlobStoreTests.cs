@@ -1,12 +1,13 @@
 using System.Text;
 using Serverless.Monitoring.Core.Ports;
 using Serverless.Monitoring.Functions.Adapters.LocalDisk;
+using Serverless.Monitoring.Tests.Fixtures;
 
 namespace Serverless.Monitoring.Tests.Adapters.LocalDisk;
 
 public sealed class LocalDiskBlobStoreTests : IDisposable
 {
-    private readonly TempDirectory _root = new();
+    private readonly TempDirectory _root = new("sm-localdisk-");
 
     public void Dispose() => _root.Dispose();
 
