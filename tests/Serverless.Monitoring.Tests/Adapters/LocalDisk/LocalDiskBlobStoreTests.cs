@@ -2,6 +2,7 @@ using System.Text;
 using Serverless.Monitoring.Core.Ports;
 using Serverless.Monitoring.Functions.Adapters.LocalDisk;
 using Serverless.Monitoring.Tests.Fixtures;
+using Serverless.Monitoring.Tests.Storage;
 
 namespace Serverless.Monitoring.Tests.Adapters.LocalDisk;
 
@@ -198,48 +199,5 @@ public sealed class LocalDiskBlobStoreTests : IDisposable
 
         // Emptied folders were removed; only the temp folder stays.
         Assert.Equal([".tmp"], Directory.GetFileSystemEntries(Path.Combine(_root.Path, "blobs", "churn")).Select(Path.GetFileName));
-    }
-
-    /// <summary>Yields zeros, then fails like a dropped network connection.</summary>
-    private sealed class FailingStream(long failAfter) : Stream
-    {
-        private long _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => _position;
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            if (_position >= failAfter)
-            {
-                throw new IOException("connection reset");
-            }
-
-            var n = (int)Math.Min(count, failAfter - _position);
-            Array.Clear(buffer, offset, n);
-            _position += n;
-            return n;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
