@@ -161,13 +161,8 @@ public sealed class LocalDiskBlobStore : IBlobStore
             var count = total;
             if (range is { } requested)
             {
-                if (requested.Offset >= total)
-                {
-                    throw new StorageRequestException(
-                        $"Range starting at {requested.Offset} is past the end of blob '{name}' ({total} bytes).", "InvalidRange");
-                }
-
-                offset = requested.Offset;
+                // Clipped to the blob; one that starts at or past the end reads no bytes, as with the Azure adapter.
+                offset = Math.Min(requested.Offset, total);
                 count = Math.Min(requested.Length, total - offset);
             }
 

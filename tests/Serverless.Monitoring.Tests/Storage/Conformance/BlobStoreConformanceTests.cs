@@ -65,6 +65,14 @@ public abstract class BlobStoreConformanceTests : StorageConformanceBase
 
         var clipped = await store.GetAsync("r", new ByteRange(9_995, 100));
         Assert.Equal(bytes.AsSpan(9_995).ToArray(), clipped.Data.ToArray());
+
+        // A range that starts at or past the end reads no bytes (and still says how long the blob is).
+        foreach (var offset in new long[] { 10_000, 20_000 })
+        {
+            var past = await store.GetAsync("r", new ByteRange(offset, 10));
+            Assert.Equal(0, past.Data.Length);
+            Assert.Equal(10_000, past.TotalLength);
+        }
     }
 
     [Fact]
