@@ -47,6 +47,7 @@ public abstract class BlobStoreConformanceTests : StorageConformanceBase
         var read = await store.GetAsync("empty");
         Assert.Equal(0, read.Data.Length);
         Assert.Equal(0, read.TotalLength);
+        Assert.Equal(0, (await store.GetAsync("empty", new ByteRange(0, 10))).Data.Length);
     }
 
     [Fact]
@@ -221,6 +222,12 @@ public abstract class BlobStoreConformanceTests : StorageConformanceBase
 
         var tail = await store.GetAsync("big.bin", new ByteRange(bytes.Length - 1000, 1000));
         Assert.Equal(bytes.AsSpan(bytes.Length - 1000).ToArray(), tail.Data.ToArray());
+
+        // Across the 4 MiB boundary where the Azure adapter splits its block upload.
+        var across = await store.GetAsync("big.bin", new ByteRange((4 * 1024 * 1024) - 3, 10));
+        Assert.Equal(bytes.AsSpan((4 * 1024 * 1024) - 3, 10).ToArray(), across.Data.ToArray());
+        Assert.Equal(bytes.Length, across.TotalLength);
+        await Assert.ThrowsAsync<StorageConflictException>(() => store.PutAsync("big.bin", new MemoryStream(bytes), StorageCondition.CreateOnly));
     }
 
     [Theory]
