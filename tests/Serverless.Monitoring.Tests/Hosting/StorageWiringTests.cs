@@ -53,8 +53,9 @@ public sealed class StorageWiringTests
             ["MonitoringStorage:clientId"] = clientId,
         } };
 
+        var services = app.Services; // Starts the host.
         var watch = Stopwatch.StartNew();
-        var provider = Assert.IsType<AzureStorageProvider>(app.Services.GetRequiredService<IStorageProvider>());
+        var provider = Assert.IsType<AzureStorageProvider>(services.GetRequiredService<IStorageProvider>());
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"building the provider took {watch.Elapsed}");
 
         Assert.Equal("acct", provider.Connection.AccountName);
