@@ -54,6 +54,7 @@ internal static class MonitoringHost
 
         var services = builder.Services;
         services.AddMonitoringOptions();
+        services.AddMonitoringStorage();
         services.AddSingleton(BuildInfo.Current);
         services.AddSingleton<ReadinessState>();
         services.AddSingleton(provider =>

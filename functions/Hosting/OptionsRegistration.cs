@@ -22,8 +22,8 @@ internal static class OptionsRegistration
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();
 
-        // Resolved on first use, for the Azure Storage adapter.
-        services.AddSingleton(provider => AzureStorageConnection.Resolve(
+        // Resolved on first use, for the Azure Storage provider (see StorageRegistration).
+        services.AddSingleton(provider => AzureStorageSettings.Resolve(
             provider.GetRequiredService<IConfiguration>(),
             provider.GetRequiredService<IOptions<StorageOptions>>().Value.Connection));
         return services;
@@ -96,7 +96,7 @@ internal sealed class StorageOptionsValidator(IConfiguration configuration) : IV
                         $"Storage:Connection must name the connection setting (default {StorageOptions.DefaultConnectionName}) when Storage:Provider is AzureStorage.");
                 }
 
-                var problems = AzureStorageConnection.Resolve(configuration, options.Connection).Problems(configuration).ToList();
+                var problems = AzureStorageSettings.Resolve(configuration, options.Connection).Problems().ToList();
                 return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
 
             default:

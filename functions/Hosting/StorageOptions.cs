@@ -32,7 +32,7 @@ internal sealed class StorageOptions
 
     /// <summary>
     /// The name of the connection setting for <see cref="StorageProvider.AzureStorage"/>, resolved
-    /// the way Functions bindings resolve <c>connection</c> (see <see cref="AzureStorageConnection"/>).
+    /// the way Functions bindings resolve <c>connection</c> (see <see cref="AzureStorageSettings"/>).
     /// </summary>
     public string Connection { get; set; } = DefaultConnectionName;
 }

@@ -21,7 +21,10 @@ public interface IBlobStore
     /// <exception cref="StoragePreconditionFailedException">The blob does not have the ETag the condition names.</exception>
     Task<BlobProperties> PutAsync(string name, Stream content, StorageCondition condition = default, CancellationToken cancellationToken = default);
 
-    /// <summary>Reads the object, or only <paramref name="range"/> of it.</summary>
+    /// <summary>
+    /// Reads the object, or only <paramref name="range"/> of it, clipped to the object: a range
+    /// that starts at or past the end reads no bytes.
+    /// </summary>
     /// <exception cref="StorageNotFoundException">No such blob.</exception>
     Task<BlobContent> GetAsync(string name, ByteRange? range = null, CancellationToken cancellationToken = default);
 

@@ -28,7 +28,7 @@ public sealed class AzureBlobStore : IBlobStore
     internal AzureBlobStore(StorageServiceClient client, string container)
     {
         _client = client;
-        Container = StorageNames.CheckContainerOrQueue(container, "container");
+        Container = StorageNaming.CheckContainerOrQueue(container, "container");
         _containerPath = "/" + container;
     }
 

@@ -20,7 +20,6 @@ public sealed class AzureMessageQueue : IMessageQueue
     /// <summary>49,152 bytes encode to exactly 64 KiB of base64, the service's message limit.</summary>
     public const int MaxBodyBytes = 49152;
 
-    private const string PoisonSuffix = "-poison";
     private const int MaxVisibilitySeconds = 7 * 24 * 3600;
 
     private readonly StorageServiceClient _client;
@@ -32,10 +31,10 @@ public sealed class AzureMessageQueue : IMessageQueue
     internal AzureMessageQueue(StorageServiceClient client, string queue, QueueOptions? options)
     {
         _client = client;
-        QueueName = StorageNames.CheckContainerOrQueue(queue, "queue");
+        QueueName = StorageNaming.CheckQueue(queue);
         _options = options ?? new QueueOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxDeliveryCount, 1, nameof(options));
-        _poisonName = StorageNames.CheckContainerOrQueue(queue + PoisonSuffix, "poison queue (queue names are at most 56 characters so that '-poison' fits)");
+        _poisonName = queue + StorageNaming.PoisonQueueSuffix;
         _path = "/" + queue;
     }
 

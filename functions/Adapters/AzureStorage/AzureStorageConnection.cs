@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Azure.Core;
 
@@ -17,6 +18,11 @@ public sealed class AzureStorageConnection
         "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private const string DefaultEndpointSuffix = "core.windows.net";
+
+    private const string ErrorPrefix = "Invalid Azure Storage connection string: ";
+
+    // Longest value a message quotes; a longer one is not shown.
+    private const int MaxQuotedLength = 200;
 
     // Portal connection strings carry these; they name services or replicas we never use.
     private static readonly HashSet<string> IgnoredSettings = new(StringComparer.OrdinalIgnoreCase)
@@ -94,7 +100,7 @@ public sealed class AzureStorageConnection
 
         if (accountName.Any(c => char.IsWhiteSpace(c) || c is '/' or '\\' or '?' or '#' or ':'))
         {
-            throw Fail($"AccountName '{accountName}' contains characters that are not allowed in an account name.");
+            throw Fail($"AccountName {Quote(accountName)} contains characters that are not allowed in an account name.");
         }
 
         if (!settings.TryGetValue("AccountKey", out var keyText) || keyText.Length == 0)
@@ -110,7 +116,7 @@ public sealed class AzureStorageConnection
             protocol = protocolText.ToLowerInvariant();
             if (protocol is not ("http" or "https"))
             {
-                throw Fail($"DefaultEndpointsProtocol must be 'http' or 'https', not '{protocolText}'.");
+                throw Fail($"DefaultEndpointsProtocol must be 'http' or 'https', not {Quote(protocolText)}.");
             }
         }
 
@@ -119,7 +125,7 @@ public sealed class AzureStorageConnection
         {
             if (suffixText.Length == 0 || suffixText.IndexOfAny(['/', ':', '?', '#', ' ']) >= 0)
             {
-                throw Fail($"EndpointSuffix must be a DNS suffix such as 'core.windows.net', not '{suffixText}'.");
+                throw Fail($"EndpointSuffix must be a DNS suffix such as 'core.windows.net', not {Quote(suffixText)}.");
             }
 
             suffix = suffixText.Trim('.');
@@ -132,6 +138,30 @@ public sealed class AzureStorageConnection
 
         return new AzureStorageConnection(accountName, Endpoint("BlobEndpoint", "blob"), Endpoint("TableEndpoint", "table"),
             Endpoint("QueueEndpoint", "queue"), key, credential: null);
+    }
+
+    /// <summary>
+    /// Like <see cref="Parse"/>, but a malformed string gives <paramref name="problem"/>: what is
+    /// wrong with it, in words that never contain the key (e.g. <c>AccountKey is not valid base64.</c>).
+    /// </summary>
+    public static bool TryParse(
+        string connectionString,
+        [NotNullWhen(true)] out AzureStorageConnection? connection,
+        [NotNullWhen(false)] out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(connectionString);
+        try
+        {
+            connection = Parse(connectionString);
+            problem = null;
+            return true;
+        }
+        catch (FormatException ex)
+        {
+            connection = null;
+            problem = ex.Message.StartsWith(ErrorPrefix, StringComparison.Ordinal) ? ex.Message[ErrorPrefix.Length..] : ex.Message;
+            return false;
+        }
     }
 
     /// <summary>
@@ -158,7 +188,7 @@ public sealed class AzureStorageConnection
     {
         if (!string.Equals(value, "true", StringComparison.OrdinalIgnoreCase))
         {
-            throw Fail($"UseDevelopmentStorage must be 'true', not '{value}'.");
+            throw Fail($"UseDevelopmentStorage must be 'true', not {Quote(value)}.");
         }
 
         var other = settings.Keys.FirstOrDefault(k => !string.Equals(k, "UseDevelopmentStorage", StringComparison.OrdinalIgnoreCase));
@@ -252,7 +282,7 @@ public sealed class AzureStorageConnection
         if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
             || uri.Query.Length > 0 || uri.Fragment.Length > 0)
         {
-            throw Fail($"{setting} '{value}' is not an absolute http or https URI without a query.");
+            throw Fail($"{setting} {Quote(value)} is not an absolute http or https URI without a query.");
         }
 
         return TrimSlash(uri);
@@ -287,6 +317,16 @@ public sealed class AzureStorageConnection
         return path.Length > 0 ? path.Split('/')[0] : endpoint.Host;
     }
 
+    /// <summary>
+    /// A value quoted for a message, or a note that it is not shown: a value with '=', '+', '?',
+    /// spaces or other characters that names, protocols, DNS suffixes and plain URIs do not have may
+    /// hold a key or a SAS token (say "AccountName=a AccountKey=..." with a space for a ';').
+    /// </summary>
+    private static string Quote(string value) =>
+        value.Length <= MaxQuotedLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or ':' or '/')
+            ? $"'{value}'"
+            : "(value not shown)";
+
     private static FormatException Fail(string what) =>
-        new(string.Create(CultureInfo.InvariantCulture, $"Invalid Azure Storage connection string: {what}"));
+        new(string.Create(CultureInfo.InvariantCulture, $"{ErrorPrefix}{what}"));
 }

@@ -24,7 +24,7 @@ public sealed class AzureTableStore : ITableStore
     internal AzureTableStore(StorageServiceClient client, string table)
     {
         _client = client;
-        TableName = StorageNames.CheckTable(table);
+        TableName = StorageNaming.CheckTable(table);
         _tablePath = "/" + table;
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Enumeration;
 using Microsoft.Win32.SafeHandles;
+using Serverless.Monitoring.Core.Model;
 using Serverless.Monitoring.Core.Ports;
 
 namespace Serverless.Monitoring.Functions.Adapters.LocalDisk;
@@ -19,7 +20,6 @@ namespace Serverless.Monitoring.Functions.Adapters.LocalDisk;
 /// </remarks>
 public sealed class LocalDiskBlobStore : IBlobStore
 {
-    private const int MaxNameLength = 1024;
     private const int MaxPageSize = 5000;
     private const string FileSuffix = "~";
     private const string LongNamesDirectoryName = ".long";
@@ -63,7 +63,7 @@ public sealed class LocalDiskBlobStore : IBlobStore
 
     public async Task<BlobProperties> PutAsync(string name, Stream content, StorageCondition condition = default, CancellationToken cancellationToken = default)
     {
-        ValidateName(name);
+        StorageNaming.CheckBlobName(name);
         ArgumentNullException.ThrowIfNull(content);
         EnsureContainerExists();
         var path = FilePath(name);
@@ -139,7 +139,7 @@ public sealed class LocalDiskBlobStore : IBlobStore
 
     public async Task<BlobContent> GetAsync(string name, ByteRange? range = null, CancellationToken cancellationToken = default)
     {
-        ValidateName(name);
+        StorageNaming.CheckBlobName(name);
         if (range is { } r && (r.Offset < 0 || r.Length <= 0))
         {
             throw new StorageRequestException($"Invalid byte range {r.Offset}+{r.Length}.", "InvalidRange");
@@ -161,13 +161,8 @@ public sealed class LocalDiskBlobStore : IBlobStore
             var count = total;
             if (range is { } requested)
             {
-                if (requested.Offset >= total)
-                {
-                    throw new StorageRequestException(
-                        $"Range starting at {requested.Offset} is past the end of blob '{name}' ({total} bytes).", "InvalidRange");
-                }
-
-                offset = requested.Offset;
+                // Clipped to the blob; one that starts at or past the end reads no bytes, as with the Azure adapter.
+                offset = Math.Min(requested.Offset, total);
                 count = Math.Min(requested.Length, total - offset);
             }
 
@@ -203,7 +198,7 @@ public sealed class LocalDiskBlobStore : IBlobStore
 
     public async Task<BlobProperties?> GetPropertiesAsync(string name, CancellationToken cancellationToken = default)
     {
-        ValidateName(name);
+        StorageNaming.CheckBlobName(name);
         try
         {
             return await ReadPropertiesAsync(name, FilePath(name), cancellationToken);
@@ -227,13 +222,13 @@ public sealed class LocalDiskBlobStore : IBlobStore
             await foreach (var entry in EnumerateAsync(prefix, cancellationToken))
             {
                 if (entry.Name.StartsWith(prefix, StringComparison.Ordinal)
-                    && (after is null || Utf8OrdinalComparer.Instance.Compare(entry.Name, after) > 0))
+                    && (after is null || Utf8Ordinal.Instance.Compare(entry.Name, after) > 0))
                 {
                     candidates.Add(entry);
                 }
             }
 
-            candidates.Sort((a, b) => Utf8OrdinalComparer.Instance.Compare(a.Name, b.Name));
+            candidates.Sort((a, b) => Utf8Ordinal.Instance.Compare(a.Name, b.Name));
             var take = Math.Min(pageSize, candidates.Count);
             var items = new List<BlobProperties>(take);
             for (var i = 0; i < take; i++)
@@ -257,7 +252,7 @@ public sealed class LocalDiskBlobStore : IBlobStore
 
     public async Task<bool> DeleteAsync(string name, StorageCondition condition = default, CancellationToken cancellationToken = default)
     {
-        ValidateName(name);
+        StorageNaming.CheckBlobName(name);
         var path = FilePath(name);
         try
         {
@@ -307,16 +302,6 @@ public sealed class LocalDiskBlobStore : IBlobStore
 
         escaped[^1] += FileSuffix;
         return Path.Combine(_directory, string.Join('/', escaped));
-    }
-
-    private static void ValidateName(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        if (name.Length is 0 or > MaxNameLength || !LocalDiskNaming.IsWellFormedUtf16(name))
-        {
-            throw new StorageRequestException(
-                $"Invalid blob name (1 to {MaxNameLength} characters of well-formed Unicode, got {name.Length}).", "InvalidResourceName");
-        }
     }
 
     private static bool ETagMatches(string expected, string actual) => expected == "*" || expected == actual;

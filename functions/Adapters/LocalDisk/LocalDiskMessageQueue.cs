@@ -132,7 +132,7 @@ public sealed class LocalDiskMessageQueue : IMessageQueue
                     if (entry.MessageState.DequeueCount >= _options.MaxDeliveryCount)
                     {
                         // Poison first, then delete: a crash in between duplicates rather than loses.
-                        var poison = _provider.GetQueue(QueueName + "-poison");
+                        var poison = _provider.GetQueue(QueueName + StorageNaming.PoisonQueueSuffix);
                         await poison.CreateIfNotExistsAsync(CancellationToken.None);
                         await poison.SendAsync(body, null, CancellationToken.None);
                         File.Delete(entry.Path);

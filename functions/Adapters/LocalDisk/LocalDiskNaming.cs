@@ -6,8 +6,8 @@ using Serverless.Monitoring.Core.Ports;
 namespace Serverless.Monitoring.Functions.Adapters.LocalDisk;
 
 /// <summary>
-/// Azure's naming rules (so a name that works embedded also works in Azure) and the reversible
-/// mapping of arbitrary names onto Linux file names.
+/// The reversible mapping of names onto Linux file names (the names themselves follow Azure's
+/// rules, checked by <see cref="StorageNaming"/>, so a name that works embedded also works in Azure).
 /// </summary>
 /// <remarks>
 /// A name segment is escaped byte-wise over its UTF-8: ASCII letters, digits, '-', '_' and '.'
@@ -21,67 +21,6 @@ internal static class LocalDiskNaming
     public const int MaxEscapedSegment = 200;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    /// <summary>Containers and queues: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.</summary>
-    public static void ValidateContainerOrQueueName(string name, string kind)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        var valid = name.Length is >= 3 and <= 63 && name[0] != '-' && name[^1] != '-';
-        for (var i = 0; valid && i < name.Length; i++)
-        {
-            var c = name[i];
-            valid = char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || (c == '-' && name[i - 1] != '-');
-        }
-
-        if (!valid)
-        {
-            throw new StorageRequestException(
-                $"Invalid {kind} name '{name}': use 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.",
-                "InvalidResourceName");
-        }
-    }
-
-    /// <summary>Tables: 3-63 letters and digits starting with a letter, not "tables".</summary>
-    public static void ValidateTableName(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        var valid = name.Length is >= 3 and <= 63 && char.IsAsciiLetter(name[0])
-            && !name.Equals("tables", StringComparison.OrdinalIgnoreCase);
-        for (var i = 1; valid && i < name.Length; i++)
-        {
-            valid = char.IsAsciiLetterOrDigit(name[i]);
-        }
-
-        if (!valid)
-        {
-            throw new StorageRequestException(
-                $"Invalid table name '{name}': use 3 to 63 letters and digits, starting with a letter.", "InvalidResourceName");
-        }
-    }
-
-    /// <summary>True when the string has no unpaired surrogate, so it round-trips through UTF-8.</summary>
-    public static bool IsWellFormedUtf16(string value)
-    {
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (char.IsHighSurrogate(c))
-            {
-                if (i + 1 >= value.Length || !char.IsLowSurrogate(value[i + 1]))
-                {
-                    return false;
-                }
-
-                i++;
-            }
-            else if (char.IsLowSurrogate(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 
     public static string EscapeSegment(ReadOnlySpan<char> segment)
     {

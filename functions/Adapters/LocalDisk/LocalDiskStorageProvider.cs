@@ -34,14 +34,14 @@ public sealed class LocalDiskStorageProvider : IStorageProvider
 
     public IBlobStore GetBlobStore(string container)
     {
-        LocalDiskNaming.ValidateContainerOrQueueName(container, "container");
+        StorageNaming.CheckContainerOrQueue(container, "container");
         return _blobStores.GetOrAdd(container, static (name, self) =>
             new LocalDiskBlobStore(Path.Combine(self.RootDirectory, "blobs", name), name, self._timeProvider), this);
     }
 
     public ITableStore GetTableStore(string table)
     {
-        LocalDiskNaming.ValidateTableName(table);
+        StorageNaming.CheckTable(table);
 
         // Azure table names are case-insensitive: "Rules" and "rules" are one table.
         return _tableStores.GetOrAdd(table.ToLowerInvariant(), static (key, args) =>
@@ -50,7 +50,7 @@ public sealed class LocalDiskStorageProvider : IStorageProvider
 
     public IMessageQueue GetQueue(string queue, QueueOptions? options = null)
     {
-        LocalDiskNaming.ValidateContainerOrQueueName(queue, "queue");
+        StorageNaming.CheckQueue(queue);
         options ??= new QueueOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDeliveryCount, 1, nameof(options));
 

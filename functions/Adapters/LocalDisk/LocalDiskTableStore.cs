@@ -1,3 +1,4 @@
+using Serverless.Monitoring.Core.Model;
 using Serverless.Monitoring.Core.Ports;
 
 namespace Serverless.Monitoring.Functions.Adapters.LocalDisk;
@@ -134,7 +135,7 @@ public sealed class LocalDiskTableStore : ITableStore
         ValidateKey(partitionKey, "PartitionKey");
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
-        var comparer = Utf8OrdinalComparer.Instance;
+        var comparer = Utf8Ordinal.Instance;
         var from = rowKeyFrom;
         if (continuationToken is not null)
         {
@@ -351,7 +352,7 @@ public sealed class LocalDiskTableStore : ITableStore
         while (lo <= hi)
         {
             var mid = lo + ((hi - lo) >> 1);
-            var c = Utf8OrdinalComparer.Instance.Compare(entities[mid].RowKey, rowKey);
+            var c = Utf8Ordinal.Instance.Compare(entities[mid].RowKey, rowKey);
             if (c == 0)
             {
                 return mid;
@@ -390,7 +391,7 @@ public sealed class LocalDiskTableStore : ITableStore
 
             size += 2L * name.Length + value switch
             {
-                string s when s.Length <= MaxStringLength && LocalDiskNaming.IsWellFormedUtf16(s) => 4 + (2L * s.Length),
+                string s when s.Length <= MaxStringLength && StorageNaming.IsWellFormedUtf16(s) => 4 + (2L * s.Length),
                 byte[] b when b.Length <= MaxBinaryLength => 4 + b.Length,
                 bool => 1,
                 int => 4,
@@ -430,7 +431,7 @@ public sealed class LocalDiskTableStore : ITableStore
             }
         }
 
-        if (!LocalDiskNaming.IsWellFormedUtf16(key))
+        if (!StorageNaming.IsWellFormedUtf16(key))
         {
             throw new StorageRequestException($"{which} is not well-formed Unicode.", "InvalidInput");
         }

@@ -58,7 +58,10 @@ public sealed class ExternalProcess : IDisposable, IAsyncDisposable
     /// <summary>The last lines of stdout and stderr (stderr lines start with "stderr| ").</summary>
     public string Output => _output.ToString();
 
-    /// <summary>Starts <paramref name="fileName"/> with <paramref name="arguments"/>; stdin is closed at once.</summary>
+    /// <summary>
+    /// Starts <paramref name="fileName"/> with <paramref name="arguments"/>; stdin is closed at once.
+    /// <paramref name="environment"/> adds to this process's variables; a null value removes one.
+    /// </summary>
     public static ExternalProcess Start(
         string name,
         string fileName,
@@ -87,7 +90,14 @@ public sealed class ExternalProcess : IDisposable, IAsyncDisposable
 
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
-            startInfo.Environment[key] = value;
+            if (value is null)
+            {
+                startInfo.Environment.Remove(key);
+            }
+            else
+            {
+                startInfo.Environment[key] = value;
+            }
         }
 
         var commandLine = string.Join(' ', startInfo.ArgumentList.Prepend(fileName));
@@ -173,6 +183,25 @@ public sealed class ExternalProcess : IDisposable, IAsyncDisposable
             },
             timeout,
             cancellationToken);
+    }
+
+    /// <summary>
+    /// Waits for the process to exit by itself (with its output read to the end) and returns its
+    /// exit code, or null when <paramref name="timeout"/> passes first; it is left running then.
+    /// </summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(limit.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 
     /// <summary>A description of the process with its recent output, for failure messages.</summary>

@@ -1,25 +1,29 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
+using System.Globalization;
+using Serverless.Monitoring.Tests.Fixtures;
 
 namespace Serverless.Monitoring.Tests.Hosting;
 
 /// <summary>Starts the real app (the built Serverless.Monitoring.Functions.dll) as a separate process.</summary>
 public class HostProcessTests
 {
+    // A made-up account key: it must never appear in the output.
+    private const string SecretKey = "c2VjcmV0LWtleS12YWx1ZS10aGF0LW11c3Qtbm90LWxlYWstYW55d2hlcmUtYXQtYWxsLWV2ZXI=";
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+
     [Fact]
     public async Task Listens_on_loopback_at_FUNCTIONS_CUSTOMHANDLER_PORT_within_seconds()
     {
-        var port = FreeLoopbackPort();
-        using var app = HostProcess.Start(new() { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var port = FreePort.Get();
+        using var workingDirectory = new TempDirectory("sm-host-");
+        using var app = StartHost(workingDirectory, new() { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(CultureInfo.InvariantCulture) });
         var started = Stopwatch.StartNew();
 
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var healthy = await app.PollAsync(client, new Uri($"http://127.0.0.1:{port}/-/healthy"), TimeSpan.FromSeconds(20));
-        Assert.True(healthy, $"no answer on 127.0.0.1:{port} after {started.Elapsed}:\n{app.Output}");
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(20));
+        await app.WaitForHttpAsync(new Uri($"http://127.0.0.1:{port}/-/healthy"), StartTimeout);
+        Assert.True(started.Elapsed < StartTimeout);
 
+        using var client = LoopbackHttp.CreateClient(TimeSpan.FromSeconds(5));
         var buildinfo = await client.GetStringAsync(new Uri($"http://127.0.0.1:{port}/api/v1/status/buildinfo"));
         Assert.StartsWith("{\"status\":\"success\",\"data\":{\"version\":\"0.1.0\"", buildinfo, StringComparison.Ordinal);
     }
@@ -27,12 +31,10 @@ public class HostProcessTests
     [Fact]
     public async Task Web_listen_address_flag_is_accepted()
     {
-        var port = FreeLoopbackPort();
-        using var app = HostProcess.Start([], $"--web.listen-address=127.0.0.1:{port}");
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        Assert.True(
-            await app.PollAsync(client, new Uri($"http://127.0.0.1:{port}/-/ready"), TimeSpan.FromSeconds(20)),
-            $"no answer on 127.0.0.1:{port}:\n{app.Output}");
+        var port = FreePort.Get();
+        using var workingDirectory = new TempDirectory("sm-host-");
+        using var app = StartHost(workingDirectory, new(), $"--web.listen-address=127.0.0.1:{port}");
+        await app.WaitForHttpAsync(new Uri($"http://127.0.0.1:{port}/-/ready"), StartTimeout);
     }
 
     [Theory]
@@ -41,152 +43,48 @@ public class HostProcessTests
     [InlineData("FUNCTIONS_CUSTOMHANDLER_PORT", "x", "FUNCTIONS_CUSTOMHANDLER_PORT must be a port number")]
     public async Task Configuration_errors_exit_1_with_a_clear_message(string variable, string value, string message)
     {
-        using var app = HostProcess.Start(new() { [variable] = value, ["Web__ListenAddress"] = "127.0.0.1:0" });
+        using var workingDirectory = new TempDirectory("sm-host-");
+        using var app = StartHost(workingDirectory, new() { [variable] = value, ["Web__ListenAddress"] = "127.0.0.1:0" });
         var exitCode = await app.WaitForExitAsync(TimeSpan.FromSeconds(30));
-        Assert.True(exitCode == 1, $"exit code {exitCode}:\n{app.Output}");
+        Assert.True(exitCode == 1, app.Describe($"exited with code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "(still running)"}"));
         Assert.Contains(message, app.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", app.Output, StringComparison.Ordinal);
     }
 
-    private static int FreeLoopbackPort()
+    [Theory]
+    [InlineData("AccountName=acct;AccountKey=not*base64!", "AccountKey is not valid base64.")]
+    [InlineData("AccountName=acct AccountKey=" + SecretKey, "AccountName (value not shown) contains characters")]
+    [InlineData("AccountName=acct;" + SecretKey, "segment 2 has an unrecognized setting name.")]
+    public async Task A_malformed_connection_string_exits_1_naming_the_setting_and_never_the_key(string connectionString, string reason)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var workingDirectory = new TempDirectory("sm-host-");
+        using var app = StartHost(workingDirectory, new()
+        {
+            ["Storage__Provider"] = "AzureStorage",
+            ["MonitoringStorage"] = connectionString,
+            ["Web__ListenAddress"] = "127.0.0.1:0",
+        });
+
+        var exitCode = await app.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(exitCode == 1, app.Describe($"exited with code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "(still running)"}"));
+        Assert.Contains($"The setting MonitoringStorage is not a valid storage connection string: {reason}", app.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(SecretKey[..16], app.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", app.Output, StringComparison.Ordinal);
     }
 
-    /// <summary>The app under test, in its own working directory; killed on dispose.</summary>
-    private sealed class HostProcess : IDisposable
+    /// <summary>Runs the built app with dotnet in <paramref name="workingDirectory"/>, without the caller's port variables.</summary>
+    private static ExternalProcess StartHost(TempDirectory workingDirectory, Dictionary<string, string?> environment, params string[] args)
     {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-        private readonly string _workingDirectory;
-
-        private HostProcess(Process process, string workingDirectory)
+        foreach (var inherited in new[] { "FUNCTIONS_CUSTOMHANDLER_PORT", "FUNCTIONS_HTTPWORKER_PORT", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS" })
         {
-            _process = process;
-            _workingDirectory = workingDirectory;
+            environment.TryAdd(inherited, null);
         }
 
-        public string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
-
-        public static HostProcess Start(Dictionary<string, string> environment, params string[] args)
-        {
-            var workingDirectory = Directory.CreateTempSubdirectory("sm-host-").FullName;
-            var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-            {
-                WorkingDirectory = workingDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Serverless.Monitoring.Functions.dll"));
-            foreach (var arg in args)
-            {
-                startInfo.ArgumentList.Add(arg);
-            }
-
-            foreach (var name in new[] { "FUNCTIONS_CUSTOMHANDLER_PORT", "FUNCTIONS_HTTPWORKER_PORT", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS" })
-            {
-                startInfo.Environment.Remove(name);
-            }
-
-            foreach (var (name, value) in environment)
-            {
-                startInfo.Environment[name] = value;
-            }
-
-            var process = new Process { StartInfo = startInfo };
-            var host = new HostProcess(process, workingDirectory);
-            process.OutputDataReceived += (_, e) => host.Append(e.Data);
-            process.ErrorDataReceived += (_, e) => host.Append(e.Data);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return host;
-        }
-
-        public async Task<bool> PollAsync(HttpClient client, Uri uri, TimeSpan timeout)
-        {
-            var deadline = Stopwatch.StartNew();
-            while (deadline.Elapsed < timeout && !_process.HasExited)
-            {
-                try
-                {
-                    using var response = await client.GetAsync(uri);
-                    if (response.IsSuccessStatusCode)
-                    {
-                        return true;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                }
-
-                await Task.Delay(50);
-            }
-
-            return false;
-        }
-
-        public async Task<int?> WaitForExitAsync(TimeSpan timeout)
-        {
-            using var limit = new CancellationTokenSource(timeout);
-            try
-            {
-                await _process.WaitForExitAsync(limit.Token);
-                return _process.ExitCode;
-            }
-            catch (OperationCanceledException)
-            {
-                return null;
-            }
-        }
-
-        public void Dispose()
-        {
-            try
-            {
-                if (!_process.HasExited)
-                {
-                    _process.Kill(entireProcessTree: true);
-                    _process.WaitForExit(10_000);
-                }
-            }
-            catch (InvalidOperationException)
-            {
-            }
-
-            _process.Dispose();
-            try
-            {
-                Directory.Delete(_workingDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
-
-        private void Append(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
-        }
+        return ExternalProcess.Start(
+            "monitoring-host",
+            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "Serverless.Monitoring.Functions.dll"), .. args],
+            workingDirectory.Path,
+            environment);
     }
 }

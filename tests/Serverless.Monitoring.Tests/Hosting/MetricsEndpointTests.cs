@@ -1,6 +1,6 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using System.Net;
+using Serverless.Monitoring.Tests.Fixtures;
 using Serverless.Monitoring.Tests.Instrumentation;
 
 namespace Serverless.Monitoring.Tests.Hosting;
@@ -118,8 +118,8 @@ public class MetricsEndpointTests(MonitoringAppFactory factory) : IClassFixture<
         await client.GetAsync(new Uri("/missing", UriKind.Relative));
         var text = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
 
-        var (exitCode, output) = await PromtoolCheckMetricsAsync(text);
-        Assert.True(exitCode == 0, $"promtool check metrics exited {exitCode}:\n{output}\n--- exposition ---\n{text}");
+        var result = await Promtool.CheckMetricsAsync(text);
+        Assert.True(result.Succeeded, $"promtool check metrics: {result}\n--- exposition ---\n{text}");
     }
 
     private static (string, string)[] Labels(ExpositionText exposition, string name) =>
@@ -141,37 +141,5 @@ public class MetricsEndpointTests(MonitoringAppFactory factory) : IClassFixture<
 
             await Task.Delay(20);
         }
-    }
-
-    /// <summary>Runs <c>promtool check metrics</c> with the exposition on stdin (a small private helper).</summary>
-    private static async Task<(int ExitCode, string Output)> PromtoolCheckMetricsAsync(string exposition)
-    {
-        var startInfo = new ProcessStartInfo("promtool")
-        {
-            ArgumentList = { "check", "metrics" },
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-
-        using var process = new Process { StartInfo = startInfo };
-        try
-        {
-            process.Start();
-        }
-        catch (Win32Exception ex)
-        {
-            Assert.Fail($"promtool is not installed ({ex.Message}); install it with: apt-get install prometheus");
-            throw;
-        }
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.StandardInput.WriteAsync(exposition);
-        process.StandardInput.Close();
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, (await stdout) + (await stderr));
     }
 }

@@ -42,8 +42,13 @@ public class OptionsTests
         { "typo in a key", new() { ["Storage:LocalPth"] = "x" }, "Unknown setting(s) 'Storage:LocalPth'; the section 'Storage' has: Provider, LocalPath, Connection." },
         { "empty path", new() { ["Storage:LocalPath"] = " " }, "Storage:LocalPath must name a folder" },
         { "azure without connection", new() { ["Storage:Provider"] = "AzureStorage" }, "the connection 'MonitoringStorage' is not configured. Set the app setting MonitoringStorage" },
-        { "not a connection string", new() { ["Storage:Provider"] = "AzureStorage", ["MonitoringStorage"] = "hello" }, "not a storage connection string" },
-        { "bad service URI", new() { ["Storage:Provider"] = "AzureStorage", ["MonitoringStorage:accountName"] = "a", ["MonitoringStorage:blobServiceUri"] = "not a uri" }, "MonitoringStorage__blobServiceUri is not an absolute http(s) URI" },
+        { "not a connection string", new() { ["Storage:Provider"] = "AzureStorage", ["MonitoringStorage"] = "hello" }, "The setting MonitoringStorage is not a valid storage connection string: segment 1 has no '='" },
+        { "key not base64", new() { ["Storage:Provider"] = "AzureStorage", ["MonitoringStorage"] = "AccountName=acct;AccountKey=not*base64!" }, "The setting MonitoringStorage is not a valid storage connection string: AccountKey is not valid base64." },
+        { "renamed connection, bad string", new() { ["Storage:Provider"] = "AzureStorage", ["Storage:Connection"] = "Other", ["ConnectionStrings:Other"] = "AccountName=acct" }, "The setting Other is not a valid storage connection string: AccountKey is missing" },
+        { "bad service URI", new() { ["Storage:Provider"] = "AzureStorage", ["MonitoringStorage:accountName"] = "acct", ["MonitoringStorage:blobServiceUri"] = "not a uri" }, "MonitoringStorage__blobServiceUri is not an absolute https URI without a query: 'not a uri'." },
+        { "http service URI", new() { ["Storage:Provider"] = "AzureStorage", ["MonitoringStorage:accountName"] = "acct", ["MonitoringStorage:queueServiceUri"] = "http://acct.queue.core.windows.net" }, "MonitoringStorage__queueServiceUri is not an absolute https URI" },
+        { "bad account name", new() { ["Storage:Provider"] = "AzureStorage", ["MonitoringStorage:accountName"] = "My_Account" }, "MonitoringStorage__accountName 'My_Account' is not a storage account name" },
+        { "unknown credential", new() { ["Storage:Provider"] = "AzureStorage", ["MonitoringStorage:accountName"] = "acct", ["MonitoringStorage:credential"] = "clientsecret" }, "MonitoringStorage__credential is 'clientsecret'; the only value is managedidentity" },
         { "only one service URI", new() { ["Storage:Provider"] = "AzureStorage", ["MonitoringStorage:blobServiceUri"] = "https://a.blob.core.windows.net" }, "is not configured" },
     };
 
@@ -64,21 +69,21 @@ public class OptionsTests
     }
 
     [Fact]
-    public void Azure_connection_is_resolved_from_the_named_setting()
+    public void Azure_settings_are_resolved_from_the_named_setting()
     {
-        var connection = ResolveService<AzureStorageConnection>(new()
+        var settings = ResolveService<AzureStorageSettings>(new()
         {
             ["Storage:Provider"] = "AzureStorage",
             ["MonitoringStorage:accountName"] = "acct",
             ["MonitoringStorage:credential"] = "managedidentity",
             ["MonitoringStorage:clientId"] = "00000000-0000-0000-0000-000000000001",
         });
-        Assert.Equal("MonitoringStorage", connection.Name);
-        Assert.True(connection.IsIdentityBased);
-        Assert.False(connection.IsConnectionString);
-        Assert.Equal("acct", connection.AccountName);
-        Assert.Equal("managedidentity", connection.Credential);
-        Assert.Equal("00000000-0000-0000-0000-000000000001", connection.ClientId);
+        Assert.Equal("MonitoringStorage", settings.Name);
+        Assert.True(settings.IsIdentityBased);
+        Assert.False(settings.IsConnectionString);
+        Assert.Equal("acct", settings.AccountName);
+        Assert.Equal("managedidentity", settings.Credential);
+        Assert.Equal("00000000-0000-0000-0000-000000000001", settings.ClientId);
     }
 
     private static T Resolve<T>(Dictionary<string, string?> settings)

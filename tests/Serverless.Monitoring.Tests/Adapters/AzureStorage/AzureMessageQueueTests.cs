@@ -76,31 +76,6 @@ public sealed class AzureMessageQueueTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Message_goes_to_the_poison_queue_after_max_deliveries()
-    {
-        var provider = AzuriteTestEnvironment.CreateProvider(azurite);
-        var name = AzuriteTestEnvironment.UniqueName("poison");
-        var queue = provider.GetQueue(name, new QueueOptions { MaxDeliveryCount = 2 });
-        await queue.CreateIfNotExistsAsync();
-        await queue.SendAsync("bad"u8.ToArray());
-
-        for (var delivery = 1; delivery <= 2; delivery++)
-        {
-            var message = Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(1)));
-            Assert.Equal(delivery, message.DequeueCount);
-            await Task.Delay(TimeSpan.FromSeconds(1.6));
-        }
-
-        Assert.Empty(await queue.ReceiveAsync(32, TimeSpan.FromSeconds(1)));
-        var poison = provider.GetQueue(name + "-poison");
-        var moved = Assert.Single(await poison.ReceiveAsync(32, TimeSpan.FromSeconds(30)));
-        Assert.Equal("bad", Encoding.UTF8.GetString(moved.Body.Span));
-
-        await Task.Delay(TimeSpan.FromSeconds(1.6));
-        Assert.Empty(await queue.ReceiveAsync(32, TimeSpan.FromSeconds(1)));
-    }
-
-    [Fact]
     public async Task Receive_returns_at_most_the_requested_count()
     {
         var queue = await NewQueueAsync();
@@ -144,14 +119,5 @@ public sealed class AzureMessageQueueTests(AzuriteFixture azurite)
 
         var message = Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(30)));
         Assert.Equal("plain text & more", Encoding.UTF8.GetString(message.Body.Span));
-    }
-
-    [Fact]
-    public void Queue_names_leave_room_for_the_poison_suffix()
-    {
-        var provider = AzureStorageProvider.FromConnectionString("UseDevelopmentStorage=true");
-        Assert.Throws<StorageRequestException>(() => provider.GetQueue(new string('a', 60)));
-        Assert.Throws<StorageRequestException>(() => provider.GetQueue("Upper"));
-        Assert.Equal(new string('a', 56), provider.GetQueue(new string('a', 56)).QueueName);
     }
 }

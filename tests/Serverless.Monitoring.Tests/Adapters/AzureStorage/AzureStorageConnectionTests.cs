@@ -99,6 +99,32 @@ public sealed class AzureStorageConnectionTests
         Assert.Contains("AccountName=acct", text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("AccountName=acct AccountKey=" + Key)]
+    [InlineData("AccountName=acct;AccountKey=" + Key + ";DefaultEndpointsProtocol=https AccountKey=" + Key)]
+    [InlineData("AccountName=acct;AccountKey=" + Key + ";EndpointSuffix=core.windows.net AccountKey=" + Key)]
+    [InlineData("AccountName=acct;AccountKey=" + Key + ";BlobEndpoint=https://acct.blob.core.windows.net/?sv=2022-11-02&sig=c2VjcmV0")]
+    [InlineData("UseDevelopmentStorage=true AccountKey=" + Key)]
+    public void A_value_that_may_hold_a_secret_is_not_quoted(string connectionString)
+    {
+        var ex = Assert.Throws<FormatException>(() => AzureStorageConnection.Parse(connectionString));
+        Assert.Contains("(value not shown)", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key[..20], ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("sig=", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_gives_the_problem_without_the_prefix()
+    {
+        Assert.False(AzureStorageConnection.TryParse("AccountName=acct;AccountKey=not*base64!", out var connection, out var problem));
+        Assert.Null(connection);
+        Assert.Equal("AccountKey is not valid base64.", problem);
+
+        Assert.True(AzureStorageConnection.TryParse("UseDevelopmentStorage=true", out connection, out problem));
+        Assert.Equal("devstoreaccount1", connection.AccountName);
+        Assert.Null(problem);
+    }
+
     [Fact]
     public void Null_is_an_argument_error() =>
         Assert.Throws<ArgumentNullException>(() => AzureStorageConnection.Parse(null!));

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using Azure.Core.Pipeline;
 using Serverless.Monitoring.Core.Ports;
 using Serverless.Monitoring.Functions.Adapters.AzureStorage;
+using Serverless.Monitoring.Tests.Fixtures;
 
 namespace Serverless.Monitoring.Tests.Adapters.AzureStorage;
 
@@ -133,7 +134,7 @@ public sealed class AzureStorageErrorMappingTests
     [Fact]
     public async Task Closed_port_retries_then_reports_the_endpoint_as_unavailable()
     {
-        var port = FakeStorageServer.FreeLoopbackPort(); // Nothing listens here any more.
+        var port = FreePort.Get(); // Nothing listens here any more.
         var provider = AzureStorageProvider.FromConnectionString(
             "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
             "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +

@@ -135,49 +135,6 @@ public sealed class AzureTableStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Query_ranges_and_continuation_past_a_thousand_entities()
-    {
-        var store = await NewTableAsync();
-        const int count = 2345;
-        for (var start = 0; start < count; start += 100)
-        {
-            var batch = Enumerable.Range(start, Math.Min(100, count - start))
-                .Select(i => TableOperation.Insert(Entity("big", $"r{i:D5}", i))).ToList();
-            await store.SubmitBatchAsync(batch);
-        }
-
-        await store.InsertAsync(Entity("other", "r00000"));
-        var rows = new List<string>();
-        string? token = null;
-        var pages = 0;
-        do
-        {
-            var page = await store.QueryAsync("big", continuationToken: token);
-            Assert.True(page.Items.Count <= 1000);
-            rows.AddRange(page.Items.Select(e => e.RowKey));
-            token = page.ContinuationToken;
-            pages++;
-        }
-        while (token is not null);
-
-        Assert.True(pages >= 3);
-        Assert.Equal(Enumerable.Range(0, count).Select(i => $"r{i:D5}"), rows);
-
-        var range = new List<int>();
-        token = null;
-        do
-        {
-            var page = await store.QueryAsync("big", "r00100", "r00250", token, pageSize: 40);
-            range.AddRange(page.Items.Select(e => (int)e["Value"]!));
-            token = page.ContinuationToken;
-        }
-        while (token is not null);
-
-        Assert.Equal(Enumerable.Range(100, 150), range);
-        Assert.Empty((await store.QueryAsync("nothing-here")).Items);
-    }
-
-    [Fact]
     public async Task Batch_applies_all_operations_and_returns_etags()
     {
         var store = await NewTableAsync();

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Serverless.Monitoring.Tests.Fixtures;
 
 namespace Serverless.Monitoring.Tests.Adapters.AzureStorage;
 
@@ -15,7 +16,7 @@ internal sealed class FakeStorageServer : IDisposable
     public FakeStorageServer(Func<int, FakeReply> reply)
     {
         _reply = reply;
-        Port = FreeLoopbackPort();
+        Port = FreePort.Get();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _loop = Task.Run(ServeAsync);
@@ -31,13 +32,6 @@ internal sealed class FakeStorageServer : IDisposable
         "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
         $"BlobEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;" +
         $"TableEndpoint=http://127.0.0.1:{Port}/devstoreaccount1";
-
-    public static int FreeLoopbackPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     public void Dispose()
     {

@@ -1,11 +1,12 @@
 using Serverless.Monitoring.Core.Ports;
 using Serverless.Monitoring.Functions.Adapters.LocalDisk;
+using Serverless.Monitoring.Tests.Fixtures;
 
 namespace Serverless.Monitoring.Tests.Adapters.LocalDisk;
 
 public sealed class LocalDiskTableStoreTests : IDisposable
 {
-    private readonly TempDirectory _root = new();
+    private readonly TempDirectory _root = new("sm-localdisk-");
 
     public void Dispose() => _root.Dispose();
 

@@ -47,6 +47,7 @@ public abstract class BlobStoreConformanceTests : StorageConformanceBase
         var read = await store.GetAsync("empty");
         Assert.Equal(0, read.Data.Length);
         Assert.Equal(0, read.TotalLength);
+        Assert.Equal(0, (await store.GetAsync("empty", new ByteRange(0, 10))).Data.Length);
     }
 
     [Fact]
@@ -65,6 +66,14 @@ public abstract class BlobStoreConformanceTests : StorageConformanceBase
 
         var clipped = await store.GetAsync("r", new ByteRange(9_995, 100));
         Assert.Equal(bytes.AsSpan(9_995).ToArray(), clipped.Data.ToArray());
+
+        // A range that starts at or past the end reads no bytes (and still says how long the blob is).
+        foreach (var offset in new long[] { 10_000, 20_000 })
+        {
+            var past = await store.GetAsync("r", new ByteRange(offset, 10));
+            Assert.Equal(0, past.Data.Length);
+            Assert.Equal(10_000, past.TotalLength);
+        }
     }
 
     [Fact]
@@ -213,6 +222,12 @@ public abstract class BlobStoreConformanceTests : StorageConformanceBase
 
         var tail = await store.GetAsync("big.bin", new ByteRange(bytes.Length - 1000, 1000));
         Assert.Equal(bytes.AsSpan(bytes.Length - 1000).ToArray(), tail.Data.ToArray());
+
+        // Across the 4 MiB boundary where the Azure adapter splits its block upload.
+        var across = await store.GetAsync("big.bin", new ByteRange((4 * 1024 * 1024) - 3, 10));
+        Assert.Equal(bytes.AsSpan((4 * 1024 * 1024) - 3, 10).ToArray(), across.Data.ToArray());
+        Assert.Equal(bytes.Length, across.TotalLength);
+        await Assert.ThrowsAsync<StorageConflictException>(() => store.PutAsync("big.bin", new MemoryStream(bytes), StorageCondition.CreateOnly));
     }
 
     [Theory]
@@ -266,50 +281,23 @@ public abstract class BlobStoreConformanceTests : StorageConformanceBase
         Assert.Null(await store.GetPropertiesAsync(names[0]));
     }
 
-    /// <summary>Yields zero bytes, then throws, as a broken upstream would.</summary>
-    private sealed class FailingStream(int failAfter) : Stream
+    [Theory]
+    [InlineData("back\\slash")]
+    [InlineData("a/../b")]
+    [InlineData("./b")]
+    [InlineData("a/.")]
+    [InlineData("..")]
+    [InlineData("")]
+    public async Task Names_Azure_would_rewrite_are_refused_by_every_adapter(string name)
     {
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_position >= failAfter)
-            {
-                throw new IOException("upstream broke");
-            }
-
-            var n = Math.Min(buffer.Length, failAfter - _position);
-            buffer[..n].Clear();
-            _position += n;
-            return n;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(Read(buffer.Span));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        // The Blob service turns '\' into '/', and URIs collapse '.' and '..' segments: a name that
+        // local disk kept would address another blob in Azure.
+        var store = await NewStoreAsync();
+        await Assert.ThrowsAsync<StorageRequestException>(() => store.PutAsync(name, Stream("x")));
+        await Assert.ThrowsAsync<StorageRequestException>(() => store.PutAsync(name, Stream("x"), StorageCondition.CreateOnly));
+        await Assert.ThrowsAsync<StorageRequestException>(() => store.GetAsync(name));
+        await Assert.ThrowsAsync<StorageRequestException>(() => store.GetPropertiesAsync(name));
+        await Assert.ThrowsAsync<StorageRequestException>(() => store.DeleteAsync(name));
+        Assert.Empty((await store.ListAsync("")).Items);
     }
 }

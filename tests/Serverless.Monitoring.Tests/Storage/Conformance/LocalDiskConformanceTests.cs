@@ -1,31 +1,22 @@
 using Serverless.Monitoring.Core.Ports;
 using Serverless.Monitoring.Functions.Adapters.LocalDisk;
+using Serverless.Monitoring.Tests.Fixtures;
 
 namespace Serverless.Monitoring.Tests.Storage.Conformance;
 
 /// <summary>A fresh local-disk provider in a temporary folder per test class instance.</summary>
 public sealed class LocalDiskProviderScope : IDisposable
 {
+    private readonly TempDirectory _root = new("sm-conformance-");
+
     public LocalDiskProviderScope()
     {
-        Root = Path.Combine(Path.GetTempPath(), "sm-conformance-" + Guid.NewGuid().ToString("N"));
-        Provider = new LocalDiskStorageProvider(Root);
+        Provider = new LocalDiskStorageProvider(_root.Path);
     }
-
-    public string Root { get; }
 
     public IStorageProvider Provider { get; }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
-    }
+    public void Dispose() => _root.Dispose();
 }
 
 public sealed class LocalDiskBlobStoreConformanceTests : BlobStoreConformanceTests, IDisposable

@@ -141,6 +141,15 @@ public abstract class MessageQueueConformanceTests : StorageConformanceBase
     }
 
     [Fact]
+    public void Queue_names_follow_Azure_rules_and_leave_room_for_the_poison_suffix()
+    {
+        Assert.Throws<StorageRequestException>(() => Provider.GetQueue(new string('a', 57)));
+        Assert.Throws<StorageRequestException>(() => Provider.GetQueue("Upper"));
+        Assert.Throws<StorageRequestException>(() => Provider.GetQueue("a--b"));
+        Assert.Equal(new string('a', 56), Provider.GetQueue(new string('a', 56)).QueueName);
+    }
+
+    [Fact]
     public async Task The_largest_body_is_accepted_and_a_larger_one_rejected()
     {
         var queue = await NewQueueAsync();
