@@ -24,6 +24,10 @@ public abstract class ExpositionParser
     private ReadOnlyMemory<byte> _input;
     private int _lineCheckpointPosition;
     private int _lineCheckpointLine = 1;
+    private int _lineBase;
+
+    /// <summary>Newlines in the current piece of a payload read in pieces (counted while its bytes are there).</summary>
+    private int _pieceNewlines;
     private ExpositionParseException? _failure;
     private bool _finished;
     private Label[] _labelScratch = new Label[16];
@@ -139,9 +143,53 @@ public abstract class ExpositionParser
     }
 
     /// <summary>Starts over on another payload, keeping buffers.</summary>
-    public void Reset(ReadOnlyMemory<byte> input)
+    public void Reset(ReadOnlyMemory<byte> input) => Begin(input, isFinal: true);
+
+    /// <summary>Starts a new payload with its first piece (<see cref="ContinueWith"/> for the rest).</summary>
+    internal void Begin(ReadOnlyMemory<byte> input, bool isFinal)
     {
-        _input = PrepareInput(input);
+        IsFinalChunk = isFinal;
+        _lineBase = 0;
+        _pieceNewlines = isFinal ? 0 : input.Span.Count((byte)'\n');
+        ResetState(input);
+        _type = MetricFamilyType.Unknown;
+        OnReset(continuation: false);
+    }
+
+    /// <summary>
+    /// Continues with the next piece of a payload too large for one buffer (see
+    /// <see cref="ExpositionChunkReader"/>). Every piece but the last must end with a newline
+    /// and be given with <paramref name="isFinal"/> false: its end is then just the end of the
+    /// piece, not of the payload (OpenMetrics's <c># EOF</c> is only required in the last one).
+    /// The metric type in force and the line count carry over. A piece's bytes must not change
+    /// while it is parsed.
+    /// </summary>
+    public void ContinueWith(ReadOnlyMemory<byte> chunk, bool isFinal)
+    {
+        if (_failure is not null)
+        {
+            throw _failure;
+        }
+
+        // The previous piece's buffer may already hold the next piece: use the count taken earlier.
+        _lineBase += _pieceNewlines;
+        _pieceNewlines = isFinal ? 0 : chunk.Span.Count((byte)'\n');
+        IsFinalChunk = isFinal;
+        ResetState(chunk);
+        OnReset(continuation: true);
+    }
+
+    /// <summary>False while parsing a piece of a larger payload that is not its last.</summary>
+    private protected bool IsFinalChunk { get; private set; } = true;
+
+    /// <summary>Lets a derived parser reset its own state; <paramref name="continuation"/> when the payload goes on.</summary>
+    private protected virtual void OnReset(bool continuation)
+    {
+    }
+
+    private void ResetState(ReadOnlyMemory<byte> input)
+    {
+        _input = IsFinalChunk ? PrepareInput(input) : input;
         _lexer.Reset();
         _lineCheckpointPosition = 0;
         _lineCheckpointLine = 1;
@@ -153,7 +201,6 @@ public abstract class ExpositionParser
         _seriesEnd = 0;
         _textStart = 0;
         _textEnd = 0;
-        _type = MetricFamilyType.Unknown;
         _hasTimestamp = false;
         _hasExemplar = false;
         _exemplarOffsetCount = 0;
@@ -390,7 +437,9 @@ public abstract class ExpositionParser
     }
 
     /// <summary>The 1-based line of <paramref name="position"/>, counting forward from the last answer.</summary>
-    private int LineAt(int position)
+    private int LineAt(int position) => _lineBase + LocalLineAt(position);
+
+    private int LocalLineAt(int position)
     {
         var span = _input.Span;
         position = Math.Clamp(position, 0, span.Length);

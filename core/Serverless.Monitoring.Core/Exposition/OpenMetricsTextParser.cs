@@ -21,6 +21,9 @@ public sealed class OpenMetricsTextParser : ExpositionParser
 
     private readonly bool _skipCreatedSeries;
 
+    /// <summary>A <c># EOF</c> ended an earlier piece of the payload: nothing may follow.</summary>
+    private bool _sawEof;
+
     /// <summary>Parses <paramref name="input"/> (UTF-8).</summary>
     public OpenMetricsTextParser(ReadOnlyMemory<byte> input, ExpositionParserOptions? options = null)
         : base(helpQuoteEscape: true)
@@ -38,8 +41,21 @@ public sealed class OpenMetricsTextParser : ExpositionParser
     public bool IsCreatedSeries =>
         Entry == ExpositionEntry.Series && IsCreated(Input.Span);
 
+    private protected override void OnReset(bool continuation)
+    {
+        if (!continuation)
+        {
+            _sawEof = false;
+        }
+    }
+
     private protected override ExpositionEntry ParseNext(ReadOnlySpan<byte> b)
     {
+        if (_sawEof && !b.IsEmpty)
+        {
+            throw Error("unexpected data after # EOF", 0);
+        }
+
         while (true)
         {
             _entryStart = _lexer.Position;
@@ -57,9 +73,11 @@ public sealed class OpenMetricsTextParser : ExpositionParser
                         throw Error("unexpected data after # EOF", _lexer.Start);
                     }
 
+                    _sawEof = true;
                     return ExpositionEntry.Eof;
                 case ExpositionToken.Eof:
-                    throw Error("data does not end with # EOF", b.Length);
+                    // The end of a piece that is not the last is not the end of the payload.
+                    return IsFinalChunk ? throw Error("data does not end with # EOF", b.Length) : ExpositionEntry.Eof;
                 case ExpositionToken.Help or ExpositionToken.Type or ExpositionToken.Unit:
                     return ParseMetadata(b, t);
                 case ExpositionToken.BraceOpen:
