@@ -27,8 +27,12 @@ public sealed record NodeExporterLikeDatasetOptions
     /// <summary>Each instance's timestamps sit at a stable offset in [-x, +x] ms from the interval grid.</summary>
     public int InstanceOffsetMilliseconds { get; init; } = 5;
 
-    /// <summary>Each scrape's timestamp moves by a further [-x, +x] ms (scheduling noise).</summary>
-    public int ScrapeJitterMilliseconds { get; init; } = 2;
+    /// <summary>
+    /// Each scrape's timestamp moves by a further [-x, +x] ms (scheduling noise). Off by default:
+    /// Prometheus aligns scrape timestamps that are within 2 ms of the schedule, so stored
+    /// timestamps keep the stable per-instance offset only.
+    /// </summary>
+    public int ScrapeJitterMilliseconds { get; init; }
 
     /// <summary>The chance that an instance restarts once inside the window, resetting its counters.</summary>
     public double RestartProbability { get; init; } = 0.2;

@@ -17,6 +17,7 @@ public sealed class NodeExporterLikeDatasetTests
         SeriesPerInstance = 400,
         Duration = TimeSpan.FromHours(1),
         RestartProbability = 0.7,
+        ScrapeJitterMilliseconds = 2,
     };
 
     private static async Task<(byte[] Bytes, NodeExporterLikeDataset Dataset)> WriteAsync(NodeExporterLikeDatasetOptions options)
