@@ -51,9 +51,10 @@ public sealed class OpenMetricsTextParser : ExpositionParser
 
     private protected override ExpositionEntry ParseNext(ReadOnlySpan<byte> b)
     {
-        if (_sawEof && !b.IsEmpty)
+        if (_sawEof)
         {
-            throw Error("unexpected data after # EOF", 0);
+            // "# EOF" ended an earlier piece: only an empty last piece may follow.
+            return b.IsEmpty ? ExpositionEntry.Eof : throw Error("unexpected data after # EOF", 0);
         }
 
         while (true)

@@ -65,6 +65,16 @@ public sealed class ExpositionChunkReaderTests
     }
 
     [Fact]
+    public async Task Eof_at_the_end_of_a_full_buffer_is_the_end()
+    {
+        // The payload fills the buffer exactly: "# EOF" ends a piece and an empty last piece follows.
+        var payload = "a 1\nbb 2\nccc 3\n# EOF\n"u8.ToArray();
+        var (entries, chunks) = await ParseInChunksCountingAsync(new OpenMetricsTextParser(ReadOnlyMemory<byte>.Empty), payload, payload.Length);
+        Assert.Equal(3, entries.Count);
+        Assert.Equal(2, chunks);
+    }
+
+    [Fact]
     public async Task A_line_longer_than_the_buffer_grows_it()
     {
         var longValue = new string('x', 10_000);
