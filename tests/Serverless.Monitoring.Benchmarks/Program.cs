@@ -1,12 +1,24 @@
 using BenchmarkDotNet.Running;
+using Serverless.Monitoring.Benchmarks.Dataset;
 
 namespace Serverless.Monitoring.Benchmarks;
 
 /// <summary>
 /// Runs the benchmark classes of this assembly; pick with --filter, e.g. --filter '*ChunkCodec*'.
+/// <c>dataset &lt;file&gt; ...</c> writes the storage benchmark's OpenMetrics dataset instead (see <see cref="DatasetCommand"/>).
 /// Namespaced so it does not collide with the function app's global <c>Program</c>.
 /// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static async Task<int> Main(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Length > 0 && args[0] == DatasetCommand.Name)
+        {
+            return await DatasetCommand.RunAsync(args[1..]);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

@@ -72,6 +72,39 @@ internal static class LabelFormatting
         sb.Append('"');
     }
 
+    /// <summary>
+    /// Quotes UTF-8 bytes as Go's <c>strconv.Quote</c> (and <c>%q</c> on a byte slice) would: each
+    /// byte that does not start a valid UTF-8 sequence becomes <c>\xNN</c>, one byte at a time.
+    /// </summary>
+    public static string GoQuote(ReadOnlySpan<byte> utf8)
+    {
+        var sb = new StringBuilder(utf8.Length + 2);
+        sb.Append('"');
+        while (!utf8.IsEmpty)
+        {
+            if (Rune.DecodeFromUtf8(utf8, out var rune, out var consumed) != System.Buffers.OperationStatus.Done)
+            {
+                // Go's utf8.DecodeRune gives (RuneError, 1) for any invalid sequence.
+                sb.Append("\\x").Append(utf8[0].ToString("x2", CultureInfo.InvariantCulture));
+                utf8 = utf8[1..];
+                continue;
+            }
+
+            utf8 = utf8[consumed..];
+            AppendEscapedRune(sb, rune);
+        }
+
+        return sb.Append('"').ToString();
+    }
+
+    /// <summary>Quotes a string as Go's <c>strconv.Quote</c> would.</summary>
+    public static string GoQuote(string s)
+    {
+        var sb = new StringBuilder(s.Length + 2);
+        AppendGoQuoted(sb, s);
+        return sb.ToString();
+    }
+
     private static void AppendEscapedRune(StringBuilder sb, Rune r)
     {
         var v = r.Value;

@@ -89,6 +89,13 @@ public sealed class LabelSetBuilder
         return this;
     }
 
+    /// <summary>Removes every label, keeping the capacity for reuse.</summary>
+    public LabelSetBuilder Clear()
+    {
+        _labels.Clear();
+        return this;
+    }
+
     /// <summary>Builds the set; throws <see cref="InvalidLabelsException"/> when a name or value is invalid.</summary>
     public LabelSet Build() =>
         TryBuild(out var set, out var error) ? set : throw new InvalidLabelsException(error);
