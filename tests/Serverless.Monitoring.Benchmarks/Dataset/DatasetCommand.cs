@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Serverless.Monitoring.Tests.Dataset;
 
 namespace Serverless.Monitoring.Benchmarks.Dataset;
 

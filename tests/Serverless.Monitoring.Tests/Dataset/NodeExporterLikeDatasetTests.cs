@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Serverless.Monitoring.Benchmarks.Dataset;
+using Serverless.Monitoring.Tests.Dataset;
 using Serverless.Monitoring.Core.Exposition;
 using Serverless.Monitoring.Core.Model;
 using Serverless.Monitoring.Tests.Fixtures;

@@ -1,4 +1,4 @@
-namespace Serverless.Monitoring.Benchmarks.Dataset;
+namespace Serverless.Monitoring.Tests.Dataset;
 
 /// <summary>The shape of a <see cref="NodeExporterLikeDataset"/>. The defaults are the storage benchmark's dataset.</summary>
 public sealed record NodeExporterLikeDatasetOptions

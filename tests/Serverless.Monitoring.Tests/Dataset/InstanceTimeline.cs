@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Serverless.Monitoring.Benchmarks.Dataset;
+namespace Serverless.Monitoring.Tests.Dataset;
 
 /// <summary>
 /// What all series of one instance share: scrape timestamps (on the interval grid, shifted by a

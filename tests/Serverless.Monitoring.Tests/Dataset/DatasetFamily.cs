@@ -1,4 +1,4 @@
-namespace Serverless.Monitoring.Benchmarks.Dataset;
+namespace Serverless.Monitoring.Tests.Dataset;
 
 /// <summary>One metric family of the dataset: its metadata and its metrics (the same for every instance).</summary>
 internal sealed record DatasetFamily(string Name, string Type, string Help, string? Unit, IReadOnlyList<DatasetMetric> Metrics)

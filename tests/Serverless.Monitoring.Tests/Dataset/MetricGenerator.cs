@@ -1,4 +1,4 @@
-namespace Serverless.Monitoring.Benchmarks.Dataset;
+namespace Serverless.Monitoring.Tests.Dataset;
 
 /// <summary>
 /// Produces the values of one metric of one instance for every scrape: one series for counters

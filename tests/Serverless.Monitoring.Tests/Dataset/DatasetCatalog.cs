@@ -1,4 +1,4 @@
-namespace Serverless.Monitoring.Benchmarks.Dataset;
+namespace Serverless.Monitoring.Tests.Dataset;
 
 /// <summary>
 /// The families of a node_exporter-like target, in output order: CPU, memory, load, network,

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Serverless.Monitoring.Benchmarks.Dataset;
+namespace Serverless.Monitoring.Tests.Dataset;
 
 /// <summary>
 /// A deterministic node_exporter-like dataset for storage benchmarks, written as OpenMetrics

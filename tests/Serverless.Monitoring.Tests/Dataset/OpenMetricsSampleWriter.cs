@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Serverless.Monitoring.Core.Instrumentation;
 
-namespace Serverless.Monitoring.Benchmarks.Dataset;
+namespace Serverless.Monitoring.Tests.Dataset;
 
 /// <summary>
 /// Buffers OpenMetrics text and hands it to a stream in large writes. Sample lines are

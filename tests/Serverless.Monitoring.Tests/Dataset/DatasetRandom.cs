@@ -1,4 +1,4 @@
-namespace Serverless.Monitoring.Benchmarks.Dataset;
+namespace Serverless.Monitoring.Tests.Dataset;
 
 /// <summary>
 /// A small, fast, fully specified random generator (SplitMix64), so the dataset is the same
