@@ -358,6 +358,69 @@ public abstract class StorageEngineTests : StorageEngineTestBase
     }
 
     [Fact]
+    public async Task A_crash_at_any_retention_step_leaves_a_consistent_store_and_a_rerun_finishes()
+    {
+        var steps = 0;
+        for (var failAt = 0; ; failAt++)
+        {
+            Options = Options with { BlockContainer = $"tsdb-r{failAt}-{Guid.NewGuid():N}"[..40], CatalogTable = $"catr{failAt}{Guid.NewGuid():N}"[..30], LabelIndexTable = $"lblr{failAt}{Guid.NewGuid():N}"[..30] };
+            Plan.Disarm();
+            var engine = await OpenAsync();
+            var oldStart = Now.ToUnixTimeMilliseconds() - (20 * Day);
+            var recent = new SampleBatch("recent", [Samples(Series("keep"), Base, 10)]);
+            await engine.IngestAsync(new SampleBatch("old1", [Samples(Series("gone"), oldStart, 10)]));
+            await engine.IngestAsync(new SampleBatch("old2", [Samples(Series("gone"), oldStart + 5, 10)]));
+            await engine.IngestAsync(recent);
+            await engine.CompactAsync(); // leaves tombstones in the old window
+            var reference = new Reference();
+            reference.Add(recent);
+
+            Plan.Arm(failAt);
+            var crashed = false;
+            try
+            {
+                await (await OpenAsync()).ApplyRetentionAsync();
+            }
+            catch (InjectedFaultException)
+            {
+                crashed = true;
+            }
+
+            Plan.Disarm();
+            var partial = await ReadAllAsync(await OpenAsync());
+            Assert.Equal(reference.Series[Series("keep")].Count, partial[Series("keep")].Length);
+            if (!crashed)
+            {
+                break;
+            }
+
+            steps++;
+            await (await OpenAsync()).ApplyRetentionAsync();
+            var fresh = await OpenAsync();
+            AssertSameData(reference, await ReadAllAsync(fresh));
+            Assert.Single(await fresh.Catalog.ListAsync(long.MinValue, long.MaxValue, includeRetired: true));
+            Assert.Single((await fresh.Blobs.ListAsync(Options.BlobPrefix)).Items);
+            Assert.Equal(["keep"], await fresh.LabelValuesAsync("__name__", long.MinValue, long.MaxValue));
+        }
+
+        Assert.True(steps >= 4, $"only {steps} retention steps were observed");
+    }
+
+    [Fact]
+    public async Task A_block_whose_blob_vanished_is_skipped_with_a_warning()
+    {
+        var engine = await OpenAsync();
+        await engine.IngestAsync(new SampleBatch("v1", [Samples(Series("v", "i", "1"), Base, 10)]));
+        await engine.IngestAsync(new SampleBatch("v2", [Samples(Series("v", "i", "2"), Base + (4 * Hour), 10)]));
+        var victim = (await engine.Catalog.ListAsync(Base + (4 * Hour), Base + (4 * Hour)))[0];
+        await engine.Blobs.DeleteAsync(victim.BlobName);
+
+        var selection = await (await OpenAsync()).SelectAsync([], long.MinValue, long.MaxValue);
+        Assert.Equal([Series("v", "i", "1")], selection.Series.Select(s => s.Labels));
+        Assert.Contains(victim.Id, Assert.Single(selection.Warnings), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_corrupt_block_is_skipped_with_a_warning_and_counted()
     {
         var metrics = new MetricRegistry();
