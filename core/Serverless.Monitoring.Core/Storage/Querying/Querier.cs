@@ -1,0 +1,240 @@
+using Serverless.Monitoring.Core.Instrumentation;
+using Serverless.Monitoring.Core.Model;
+using Serverless.Monitoring.Core.Ports;
+using Serverless.Monitoring.Core.Storage.Blocks;
+using Serverless.Monitoring.Core.Storage.Catalog;
+using Serverless.Monitoring.Core.Storage.Index;
+
+namespace Serverless.Monitoring.Core.Storage.Querying;
+
+/// <summary>
+/// Reads stored series. <see cref="SelectAsync"/> finds the active blocks overlapping the range
+/// in the catalog, resolves the matchers against each block's own index (cached), reads only the
+/// chunks in range (cached) and merges each series across blocks, so overlapping blocks (late
+/// data, or a merged block and its not-yet-retired sources) never show a sample twice. Label
+/// names, values and series come from the <see cref="LabelIndex"/> without opening blocks.
+/// A corrupt block is skipped with a warning in the result and counted in
+/// <c>tsdb_corrupt_block_reads_total</c>; it never fails the query.
+/// </summary>
+public sealed class Querier
+{
+    private readonly IBlobStore _blobs;
+    private readonly BlockCatalog _catalog;
+    private readonly LabelIndex _index;
+    private readonly BlockCache _cache;
+    private readonly int _parallelism;
+    private readonly Counter? _corrupt;
+    private readonly Counter? _missing;
+
+    public Querier(IBlobStore blobs, BlockCatalog catalog, LabelIndex index, BlockCache cache, int parallelism = 8, MetricRegistry? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(blobs);
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(cache);
+        ArgumentOutOfRangeException.ThrowIfLessThan(parallelism, 1);
+        _blobs = blobs;
+        _catalog = catalog;
+        _index = index;
+        _cache = cache;
+        _parallelism = parallelism;
+        _corrupt = metrics?.CreateCounter("tsdb_corrupt_block_reads_total", "Block reads a query skipped because the block is corrupt.");
+        _missing = metrics?.CreateCounter("tsdb_missing_block_reads_total", "Block reads a query skipped because the catalog named a block whose blob is gone.");
+    }
+
+    /// <summary>The cache of block indexes and chunks.</summary>
+    public BlockCache Cache => _cache;
+
+    /// <summary>
+    /// The series matching all <paramref name="matchers"/> with samples in
+    /// [<paramref name="minTimeMs"/>, <paramref name="maxTimeMs"/>], sorted by labels.
+    /// </summary>
+    public async Task<SeriesSelection> SelectAsync(
+        IReadOnlyList<LabelMatcher> matchers, long minTimeMs, long maxTimeMs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(matchers);
+        var warnings = new QueryWarnings();
+        var found = new Dictionary<LabelSet, List<BlockChunk[]>>();
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        var missing = new List<CatalogEntry>();
+
+        // A block may vanish between the catalog read and its reads (compaction retired and
+        // deleted it after writing the merged block): read the catalog once more then.
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var entries = (await _catalog.ListAsync(minTimeMs, maxTimeMs, false, cancellationToken))
+                .Where(e => !done.Contains(e.Id)).ToList();
+            if (entries.Count == 0)
+            {
+                break;
+            }
+
+            missing.Clear();
+            var results = new (CatalogEntry Entry, IReadOnlyList<(LabelSet Labels, BlockChunk[] Chunks)>? Series)[entries.Count];
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, entries.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken },
+                async (i, ct) => results[i] = (entries[i], await ReadBlockAsync(entries[i], matchers, minTimeMs, maxTimeMs, warnings, ct)));
+
+            foreach (var (entry, series) in results)
+            {
+                if (series is null)
+                {
+                    missing.Add(entry);
+                    continue;
+                }
+
+                done.Add(entry.Id);
+                foreach (var (labels, chunks) in series)
+                {
+                    if (!found.TryGetValue(labels, out var runs))
+                    {
+                        found[labels] = runs = [];
+                    }
+
+                    runs.Add(chunks);
+                }
+            }
+
+            if (missing.Count == 0)
+            {
+                break;
+            }
+        }
+
+        foreach (var entry in missing)
+        {
+            _missing?.Inc();
+            warnings.Add($"block {entry.Id} ({entry.BlobName}) is in the catalog but its blob is missing; skipped");
+        }
+
+        var keys = found.Keys.ToArray();
+        Array.Sort(keys, LabelSet.Compare);
+        var list = new StoredSeries[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            list[i] = new StoredSeries(keys[i], found[keys[i]], minTimeMs, maxTimeMs);
+        }
+
+        return new SeriesSelection(list, warnings);
+    }
+
+    /// <summary>Label names of series with samples around the range (day granularity), optionally only of series matching <paramref name="matchers"/>.</summary>
+    public async Task<IReadOnlyList<string>> LabelNamesAsync(
+        long minTimeMs, long maxTimeMs, IReadOnlyList<LabelMatcher>? matchers = null, CancellationToken cancellationToken = default)
+    {
+        if (matchers is null || matchers.Count == 0)
+        {
+            return await _index.LabelNamesAsync(minTimeMs, maxTimeMs, cancellationToken);
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var labels in await _index.SeriesAsync(matchers, minTimeMs, maxTimeMs, cancellationToken))
+        {
+            foreach (var label in labels)
+            {
+                names.Add(label.Name);
+            }
+        }
+
+        var list = names.ToList();
+        list.Sort(Utf8Ordinal.Instance);
+        return list;
+    }
+
+    /// <summary>Values of label <paramref name="name"/> (day granularity), optionally only of series matching <paramref name="matchers"/>.</summary>
+    public async Task<IReadOnlyList<string>> LabelValuesAsync(
+        string name, long minTimeMs, long maxTimeMs, IReadOnlyList<LabelMatcher>? matchers = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (matchers is null || matchers.Count == 0)
+        {
+            return await _index.LabelValuesAsync(name, minTimeMs, maxTimeMs, cancellationToken);
+        }
+
+        var values = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var labels in await _index.SeriesAsync(matchers, minTimeMs, maxTimeMs, cancellationToken))
+        {
+            if (labels.TryGetValue(name, out var value))
+            {
+                values.Add(value);
+            }
+        }
+
+        var list = values.ToList();
+        list.Sort(Utf8Ordinal.Instance);
+        return list;
+    }
+
+    /// <summary>Label sets of the series matching <paramref name="matchers"/> (day granularity), sorted.</summary>
+    public Task<IReadOnlyList<LabelSet>> SeriesAsync(
+        IReadOnlyList<LabelMatcher> matchers, long minTimeMs, long maxTimeMs, CancellationToken cancellationToken = default) =>
+        _index.SeriesAsync(matchers, minTimeMs, maxTimeMs, cancellationToken);
+
+    /// <summary>The matching series of one block with their chunks; empty when corrupt (warned), null when the blob is gone.</summary>
+    private async Task<IReadOnlyList<(LabelSet Labels, BlockChunk[] Chunks)>?> ReadBlockAsync(
+        CatalogEntry entry, IReadOnlyList<LabelMatcher> matchers, long minTimeMs, long maxTimeMs, QueryWarnings warnings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var index = _cache.GetIndex(entry.BlobName);
+            if (index is null)
+            {
+                index = await BlockReader.ReadIndexAsync(_blobs, entry.BlobName, entry.SizeBytes > 0 ? entry.SizeBytes : null, null, cancellationToken);
+                _cache.PutIndex(index);
+            }
+
+            var reader = new BlockReader(_blobs, index);
+            var series = await reader.SeriesAsync(matchers, minTimeMs, maxTimeMs, cancellationToken);
+            var wanted = new List<ChunkMeta>();
+            foreach (var s in series)
+            {
+                foreach (var c in s.Chunks)
+                {
+                    if (_cache.GetChunk(entry.BlobName, c.Offset) is null)
+                    {
+                        wanted.Add(c);
+                    }
+                }
+            }
+
+            var read = new Dictionary<long, BlockChunk>();
+            if (wanted.Count > 0)
+            {
+                foreach (var chunk in await reader.ReadChunksAsync(wanted, cancellationToken))
+                {
+                    var owned = new BlockChunk(chunk.Meta, chunk.Data.ToArray());
+                    read[owned.Meta.Offset] = owned;
+                    _cache.PutChunk(entry.BlobName, owned);
+                }
+            }
+
+            var result = new List<(LabelSet, BlockChunk[])>(series.Count);
+            foreach (var s in series)
+            {
+                var chunks = new BlockChunk[s.Chunks.Count];
+                for (var i = 0; i < chunks.Length; i++)
+                {
+                    var meta = s.Chunks[i];
+                    chunks[i] = read.GetValueOrDefault(meta.Offset)
+                        ?? _cache.GetChunk(entry.BlobName, meta.Offset)
+                        ?? (await reader.ReadChunksAsync([meta], cancellationToken))[0];
+                }
+
+                result.Add((s.Labels, chunks));
+            }
+
+            return result;
+        }
+        catch (CorruptBlockException ex)
+        {
+            _corrupt?.Inc();
+            warnings.Add($"block {entry.Id} skipped: {ex.Message}");
+            return [];
+        }
+        catch (StorageNotFoundException)
+        {
+            return null;
+        }
+    }
+}
