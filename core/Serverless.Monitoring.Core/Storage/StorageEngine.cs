@@ -18,7 +18,7 @@ namespace Serverless.Monitoring.Core.Storage;
 /// </summary>
 public sealed class StorageEngine
 {
-    private StorageEngine(IStorageProvider provider, StorageEngineOptions options, TimeProvider time, MetricRegistry? metrics)
+    private StorageEngine(IStorageProvider provider, StorageEngineOptions options, TimeProvider time, MetricRegistry? metrics, Action<string>? log)
     {
         Options = options;
         Blobs = provider.GetBlobStore(options.BlockContainer);
@@ -26,9 +26,9 @@ public sealed class StorageEngine
         Catalog = new BlockCatalog(provider.GetTableStore(options.CatalogTable), options.IndexBucketMs, ranges[^1]);
         Index = new LabelIndex(provider.GetTableStore(options.LabelIndexTable), options.IndexBucketMs);
         Ingester = new Ingester(Blobs, Catalog, Index, options, metrics);
-        Compactor = new Compactor(Blobs, Catalog, options, time, metrics);
+        Compactor = new Compactor(Blobs, Catalog, options, time, metrics, log);
         Retention = new RetentionEnforcer(Blobs, Catalog, Index, options, time);
-        Querier = new Querier(Blobs, Catalog, Index, new BlockCache(options.CacheSizeBytes), options.QueryParallelism, metrics);
+        Querier = new Querier(Blobs, Catalog, Index, new BlockCache(options.CacheSizeBytes), options.QueryParallelism, metrics, log);
     }
 
     public StorageEngineOptions Options { get; }
@@ -48,17 +48,24 @@ public sealed class StorageEngine
     public Querier Querier { get; }
 
     /// <summary>Creates the engine and its container and tables (when missing).</summary>
+    /// <param name="provider">Local disk or Azure Storage.</param>
+    /// <param name="options">Names, block ranges, retention, cache size.</param>
+    /// <param name="time">The clock for compaction and retention.</param>
+    /// <param name="metrics">Where the engine's counters go (optional).</param>
+    /// <param name="log">Where skipped corrupt or missing blocks are reported (optional; e.g. a logger's warning).</param>
+    /// <param name="cancellationToken">Cancels the setup.</param>
     public static async Task<StorageEngine> OpenAsync(
         IStorageProvider provider,
         StorageEngineOptions? options = null,
         TimeProvider? time = null,
         MetricRegistry? metrics = null,
+        Action<string>? log = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(provider);
         options ??= new StorageEngineOptions();
         options.Validate();
-        var engine = new StorageEngine(provider, options, time ?? TimeProvider.System, metrics);
+        var engine = new StorageEngine(provider, options, time ?? TimeProvider.System, metrics, log);
         await engine.Blobs.CreateIfNotExistsAsync(cancellationToken);
         await engine.Catalog.CreateIfNotExistsAsync(cancellationToken);
         await engine.Index.CreateIfNotExistsAsync(cancellationToken);

@@ -21,6 +21,11 @@ namespace Serverless.Monitoring.Core.Storage.Compaction;
 /// Every run first finishes what an interrupted run left: sources of active merged blocks that
 /// are still active get retired, retired blocks whose blob remains get it deleted. Samples are
 /// deduplicated and conflicts resolved with <see cref="SampleConflict"/>, as at ingest.
+/// <para>
+/// A crash after step 1 whose window then gains a block before the next run leaves the first
+/// merged blob without a catalog row (the next run merges a different source set under another
+/// ID). Such a blob is invisible to queries; a sweep of blobs without catalog rows is left to do.
+/// </para>
 /// </summary>
 public sealed class Compactor
 {
@@ -31,8 +36,11 @@ public sealed class Compactor
     private readonly TimeProvider _time;
     private readonly Counter? _corrupt;
     private readonly Counter? _merged;
+    private readonly Action<string>? _log;
 
-    public Compactor(IBlobStore blobs, BlockCatalog catalog, StorageEngineOptions options, TimeProvider? time = null, MetricRegistry? metrics = null)
+    /// <param name="log">Where windows left alone (a corrupt source) are reported, besides the result.</param>
+    public Compactor(
+        IBlobStore blobs, BlockCatalog catalog, StorageEngineOptions options, TimeProvider? time = null, MetricRegistry? metrics = null, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -43,6 +51,7 @@ public sealed class Compactor
         _options = options;
         _ranges = options.RangesMs;
         _time = time ?? TimeProvider.System;
+        _log = log;
         _corrupt = metrics?.CreateCounter("tsdb_compaction_corrupt_blocks_total", "Compactions skipped because a source block is corrupt.");
         _merged = metrics?.CreateCounter("tsdb_compactions_total", "Merged blocks written by compaction.");
     }
@@ -76,6 +85,8 @@ public sealed class Compactor
                 var entry = await MergeAsync(window.Key * range, sources, warnings, cancellationToken);
                 if (entry is null)
                 {
+                    // Left alone (warned): wider ranges skip these blocks too in this run.
+                    active.RemoveAll(e => sources.Contains(e));
                     continue;
                 }
 
@@ -172,7 +183,9 @@ public sealed class Compactor
         catch (CorruptBlockException ex)
         {
             _corrupt?.Inc();
-            warnings.Add($"window at {windowStart} not compacted: {ex.Message}");
+            var warning = $"window at {windowStart} not compacted: {ex.Message}";
+            warnings.Add(warning);
+            _log?.Invoke(warning);
             return null;
         }
 

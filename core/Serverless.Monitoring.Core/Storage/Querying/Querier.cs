@@ -25,8 +25,11 @@ public sealed class Querier
     private readonly int _parallelism;
     private readonly Counter? _corrupt;
     private readonly Counter? _missing;
+    private readonly Action<string>? _log;
 
-    public Querier(IBlobStore blobs, BlockCatalog catalog, LabelIndex index, BlockCache cache, int parallelism = 8, MetricRegistry? metrics = null)
+    /// <param name="log">Where skipped blocks are reported (e.g. a host's logger), besides the result's warnings.</param>
+    public Querier(
+        IBlobStore blobs, BlockCatalog catalog, LabelIndex index, BlockCache cache, int parallelism = 8, MetricRegistry? metrics = null, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -38,6 +41,7 @@ public sealed class Querier
         _index = index;
         _cache = cache;
         _parallelism = parallelism;
+        _log = log;
         _corrupt = metrics?.CreateCounter("tsdb_corrupt_block_reads_total", "Block reads a query skipped because the block is corrupt.");
         _missing = metrics?.CreateCounter("tsdb_missing_block_reads_total", "Block reads a query skipped because the catalog named a block whose blob is gone.");
     }
@@ -105,7 +109,9 @@ public sealed class Querier
         foreach (var entry in missing)
         {
             _missing?.Inc();
-            warnings.Add($"block {entry.Id} ({entry.BlobName}) is in the catalog but its blob is missing; skipped");
+            var warning = $"block {entry.Id} ({entry.BlobName}) is in the catalog but its blob is missing; skipped";
+            warnings.Add(warning);
+            _log?.Invoke(warning);
         }
 
         var keys = found.Keys.ToArray();
@@ -229,7 +235,9 @@ public sealed class Querier
         catch (CorruptBlockException ex)
         {
             _corrupt?.Inc();
-            warnings.Add($"block {entry.Id} skipped: {ex.Message}");
+            var warning = $"block {entry.Id} skipped: {ex.Message}";
+            warnings.Add(warning);
+            _log?.Invoke(warning);
             return [];
         }
         catch (StorageNotFoundException)

@@ -43,8 +43,8 @@ public abstract class StorageEngineTestBase
     protected static long Base => Now.ToUnixTimeMilliseconds() - Day;
 
     /// <summary>A fresh engine over the (fault-injecting) provider: a new process, empty caches.</summary>
-    protected Task<StorageEngine> OpenAsync(MetricRegistry? metrics = null) =>
-        StorageEngine.OpenAsync(new FaultyStorageProvider(Provider, Plan), Options, Time, metrics);
+    protected Task<StorageEngine> OpenAsync(MetricRegistry? metrics = null, Action<string>? log = null) =>
+        StorageEngine.OpenAsync(new FaultyStorageProvider(Provider, Plan), Options, Time, metrics, log);
 
     protected static LabelSet Series(string metric, params string[] pairs) =>
         LabelSet.FromStrings([LabelValidation.MetricNameLabel, metric, .. pairs]);

@@ -432,11 +432,29 @@ public abstract class StorageEngineTests : StorageEngineTestBase
         bytes[^10] ^= 0xFF; // break the footer's checksum
         await engine.Blobs.PutAsync(bad.BlobName, new MemoryStream(bytes));
 
-        var selection = await (await OpenAsync(metrics)).SelectAsync([], long.MinValue, long.MaxValue);
+        var logged = new List<string>();
+        var selection = await (await OpenAsync(metrics, logged.Add)).SelectAsync([], long.MinValue, long.MaxValue);
         Assert.Equal([Series("ok")], selection.Series.Select(s => s.Labels));
+        Assert.Contains(bad.Id, Assert.Single(logged), StringComparison.Ordinal);
         var warning = Assert.Single(selection.Warnings);
         Assert.Contains(bad.Id, warning, StringComparison.Ordinal);
         Assert.Equal(1, metrics.CreateCounter("tsdb_corrupt_block_reads_total", "Block reads a query skipped because the block is corrupt.").Value);
+    }
+
+    [Fact]
+    public async Task Compaction_leaves_a_window_with_a_corrupt_block_alone_with_a_warning()
+    {
+        var engine = await OpenAsync();
+        await engine.IngestAsync(new SampleBatch("k1", [Samples(Series("k"), Base, 10)]));
+        await engine.IngestAsync(new SampleBatch("k2", [Samples(Series("k"), Base + 1, 10)]));
+        var victim = (await engine.Catalog.ListAsync(long.MinValue, long.MaxValue))[0];
+        var bytes = (await engine.Blobs.GetAsync(victim.BlobName)).Data.ToArray();
+        await engine.Blobs.PutAsync(victim.BlobName, new MemoryStream(bytes[..(bytes.Length / 2)]));
+
+        var result = await engine.CompactAsync();
+        Assert.Equal(0, result.MergedBlocks);
+        Assert.Contains(victim.BlobName, Assert.Single(result.Warnings), StringComparison.Ordinal);
+        Assert.Equal(2, (await engine.Catalog.ListAsync(long.MinValue, long.MaxValue)).Count);
     }
 
     [Fact]
