@@ -176,7 +176,7 @@ internal static class ImportCommand
     private sealed class ProgressReporter(TextWriter output, bool interactive)
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private TimeSpan _lastDraw = TimeSpan.MinValue;
+        private TimeSpan? _lastDraw;
         private int _lastDecile = -1;
         private bool _drawn;
 
@@ -188,7 +188,7 @@ internal static class ImportCommand
             var inv = CultureInfo.InvariantCulture;
             if (interactive)
             {
-                if (now - _lastDraw < TimeSpan.FromMilliseconds(200) && fraction < 1)
+                if (_lastDraw is { } last && now - last < TimeSpan.FromMilliseconds(200) && fraction < 1)
                 {
                     return;
                 }

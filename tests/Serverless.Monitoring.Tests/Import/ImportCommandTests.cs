@@ -176,6 +176,18 @@ public sealed class LocalDiskImportCommandTests : ImportCommandTestBase
     }
 
     [Fact]
+    public async Task On_a_terminal_a_progress_bar_is_redrawn_in_place()
+    {
+        var file = await WriteDatasetAsync();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await ImportCommand.RunAsync(["openmetrics", file, .. StorageArgs], output, error, interactive: true);
+        Assert.True(code == 0, error.ToString());
+        Assert.Contains("\r[##############################] 100.0%", output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("progress:", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Usage_errors_exit_with_2()
     {
         Assert.Equal(2, (await ImportAsync(Work.Combine("missing.om"))).Code);
