@@ -74,11 +74,11 @@ public sealed class OpenMetricsImporter
         public int LastSegmentCount { get; set; }
     }
 
-    private sealed class Segment(SeriesState series, int capacity)
+    private sealed class Segment(SeriesState series, Sample[] items)
     {
         public SeriesState Series { get; } = series;
 
-        public Sample[] Items { get; private set; } = new Sample[capacity];
+        public Sample[] Items { get; private set; } = items;
 
         public int Count { get; private set; }
 
@@ -95,8 +95,9 @@ public sealed class OpenMetricsImporter
 
         private void Grow()
         {
-            var items = Items;
-            Array.Resize(ref items, items.Length * 2);
+            var items = SamplePool.Rent(Items.Length * 2);
+            Items.AsSpan().CopyTo(items);
+            SamplePool.Return(Items);
             Items = items;
         }
     }
@@ -268,7 +269,7 @@ public sealed class OpenMetricsImporter
                         state.LastSegmentCount = previous.Count;
                     }
 
-                    var segment = new Segment(state, Math.Max(64, state.LastSegmentCount));
+                    var segment = new Segment(state, SamplePool.Rent(Math.Max(64, state.LastSegmentCount)));
                     batch.Segments.Add(segment);
                     state.Batch = batch;
                     state.Segment = segment;
@@ -345,6 +346,12 @@ public sealed class OpenMetricsImporter
                 async () =>
                 {
                     var result = await _owner._engine.IngestAsync(batch, cancellationToken);
+
+                    // The engine copied the samples: the buffers serve the next batches.
+                    foreach (var segment in segments)
+                    {
+                        SamplePool.Return(segment.Items);
+                    }
                     Interlocked.Add(ref _stored, result.Blocks > 0 ? result.Samples : 0);
                     Interlocked.Add(ref _blocksWritten, result.Blocks);
                     Interlocked.Add(ref _blocksReplayed, result.ReplayedBlocks);
@@ -365,6 +372,43 @@ public sealed class OpenMetricsImporter
             }
 
             return new ImportException(_name, line, reason, _stored, _blocksWritten, inner);
+        }
+    }
+
+    /// <summary>
+    /// Sample buffers by power-of-two size, reused across batches so that an import allocates
+    /// (and the GC promotes and copies) about as many buffers as a few batches hold, not one set
+    /// per batch. Bounded; shared by concurrent imports.
+    /// </summary>
+    private static class SamplePool
+    {
+        private const long MaxPooledBytes = 1L << 30;
+        private static readonly System.Collections.Concurrent.ConcurrentBag<Sample[]>[] Buckets =
+            Enumerable.Range(0, 31).Select(_ => new System.Collections.Concurrent.ConcurrentBag<Sample[]>()).ToArray();
+
+        private static long _pooledBytes;
+
+        public static Sample[] Rent(int minimum)
+        {
+            var size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)minimum);
+            if (Buckets[System.Numerics.BitOperations.Log2((uint)size)].TryTake(out var array))
+            {
+                Interlocked.Add(ref _pooledBytes, -(long)array.Length * 16);
+                return array;
+            }
+
+            return GC.AllocateUninitializedArray<Sample>(size);
+        }
+
+        public static void Return(Sample[] array)
+        {
+            if (!System.Numerics.BitOperations.IsPow2(array.Length) || Interlocked.Add(ref _pooledBytes, (long)array.Length * 16) > MaxPooledBytes)
+            {
+                Interlocked.Add(ref _pooledBytes, System.Numerics.BitOperations.IsPow2(array.Length) ? -(long)array.Length * 16 : 0);
+                return;
+            }
+
+            Buckets[System.Numerics.BitOperations.Log2((uint)array.Length)].Add(array);
         }
     }
 
