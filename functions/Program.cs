@@ -1,10 +1,15 @@
+using Serverless.Monitoring.Functions.Commands;
 using Serverless.Monitoring.Functions.Hosting;
+
+// `import openmetrics <file>` runs instead of the server (see Commands/ImportCommand.cs).
+if (args.Length > 0 && args[0] == ImportCommand.Name)
+{
+    return await ImportCommand.RunAsync(args[1..], Console.Out, Console.Error);
+}
 
 // The embedded server (`dotnet run --project functions`, like ./prometheus) and the Azure
 // Functions custom handler are the same app; see Hosting/MonitoringHost.cs.
-var builder = WebApplication.CreateSlimBuilder(MonitoringHost.CreateOptions(args));
-builder.AddMonitoringHost(args);
-var app = builder.Build();
+var app = MonitoringHost.Build(args);
 app.UseMonitoringHost();
 return await app.RunMonitoringHostAsync();
 

@@ -30,6 +30,18 @@ internal static class MonitoringHost
     public static WebApplicationOptions CreateOptions(string[] args) =>
         new() { Args = args, ContentRootPath = AppContext.BaseDirectory };
 
+    /// <summary>
+    /// The app, built but not started: what the server runs, and what commands run before it
+    /// (e.g. <c>import</c>) take their configured services from (the storage provider), so
+    /// both read the same settings the same way.
+    /// </summary>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(CreateOptions(args));
+        builder.AddMonitoringHost(args);
+        return builder.Build();
+    }
+
     public static WebApplicationBuilder AddMonitoringHost(this WebApplicationBuilder builder, string[] args)
     {
         ArgumentNullException.ThrowIfNull(builder);

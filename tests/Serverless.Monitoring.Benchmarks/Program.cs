@@ -1,11 +1,13 @@
 using BenchmarkDotNet.Running;
 using Serverless.Monitoring.Benchmarks.Dataset;
+using Serverless.Monitoring.Benchmarks.Storage;
 
 namespace Serverless.Monitoring.Benchmarks;
 
 /// <summary>
 /// Runs the benchmark classes of this assembly; pick with --filter, e.g. --filter '*ChunkCodec*'.
-/// <c>dataset &lt;file&gt; ...</c> writes the storage benchmark's OpenMetrics dataset instead (see <see cref="DatasetCommand"/>).
+/// <c>dataset &lt;file&gt; ...</c> writes the storage benchmark's OpenMetrics dataset instead (see <see cref="DatasetCommand"/>);
+/// <c>storage-compare ...</c> compares our storage engine with Prometheus 2.42 (see <see cref="StorageCompareCommand"/>).
 /// Namespaced so it does not collide with the function app's global <c>Program</c>.
 /// </summary>
 public static class Program
@@ -16,6 +18,11 @@ public static class Program
         if (args.Length > 0 && args[0] == DatasetCommand.Name)
         {
             return await DatasetCommand.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == StorageCompareCommand.Name)
+        {
+            return await StorageCompareCommand.RunAsync(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
