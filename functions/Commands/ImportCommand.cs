@@ -67,7 +67,7 @@ internal static class ImportCommand
         await output.WriteLineAsync($"Importing {file} into {target}");
         try
         {
-            var engine = await StorageEngine.OpenAsync(provider, cancellationToken: cancellationToken);
+            var engine = await StorageEngine.OpenAsync(provider, storage.ToEngineOptions(), cancellationToken: cancellationToken);
             var importer = new OpenMetricsImporter(engine, options with { Progress = progress.Report });
             var result = await importer.ImportFileAsync(file, cancellationToken);
             progress.Finish();

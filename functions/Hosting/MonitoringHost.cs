@@ -20,6 +20,8 @@ internal static class MonitoringHost
     {
         ["--web.listen-address"] = $"{WebOptions.SectionName}:{nameof(WebOptions.ListenAddress)}",
         ["--storage.tsdb.path"] = $"{StorageOptions.SectionName}:{nameof(StorageOptions.LocalPath)}",
+        ["--storage.tsdb.retention.time"] = $"{StorageOptions.SectionName}:{nameof(StorageOptions.RetentionTime)}",
+        ["--storage.tsdb.retention.size"] = $"{StorageOptions.SectionName}:{nameof(StorageOptions.RetentionSize)}",
     };
 
     /// <summary>

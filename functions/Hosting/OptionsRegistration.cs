@@ -70,6 +70,12 @@ internal sealed class StorageOptionsValidator(IConfiguration configuration) : IV
     public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var engineProblems = options.EngineProblems().ToList();
+        if (engineProblems.Count > 0)
+        {
+            return ValidateOptionsResult.Fail(engineProblems);
+        }
+
         switch (options.Provider)
         {
             case StorageProvider.LocalDisk:

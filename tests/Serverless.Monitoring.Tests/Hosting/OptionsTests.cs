@@ -39,7 +39,7 @@ public class OptionsTests
     public static TheoryData<string, Dictionary<string, string?>, string> InvalidStorage => new()
     {
         { "unknown provider", new() { ["Storage:Provider"] = "S3" }, "Storage:Provider is 'S3'; it must be one of: LocalDisk, AzureStorage" },
-        { "typo in a key", new() { ["Storage:LocalPth"] = "x" }, "Unknown setting(s) 'Storage:LocalPth'; the section 'Storage' has: Provider, LocalPath, Connection." },
+        { "typo in a key", new() { ["Storage:LocalPth"] = "x" }, "Unknown setting(s) 'Storage:LocalPth'; the section 'Storage' has: Provider, LocalPath, Connection, RetentionTime, RetentionSize, CacheSize." },
         { "empty path", new() { ["Storage:LocalPath"] = " " }, "Storage:LocalPath must name a folder" },
         { "azure without connection", new() { ["Storage:Provider"] = "AzureStorage" }, "the connection 'MonitoringStorage' is not configured. Set the app setting MonitoringStorage" },
         { "not a connection string", new() { ["Storage:Provider"] = "AzureStorage", ["MonitoringStorage"] = "hello" }, "The setting MonitoringStorage is not a valid storage connection string: segment 1 has no '='" },
