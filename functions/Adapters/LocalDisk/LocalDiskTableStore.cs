@@ -245,12 +245,13 @@ public sealed class LocalDiskTableStore : ITableStore
                 EnsureTableExists();
                 var entities = new List<StoredEntity>(await LoadAsync(partitionKey, cancellationToken));
                 var now = _timeProvider.GetUtcNow();
+                var etag = NewETag(); // one per write, as Azure gives a batch's entities one Timestamp and so one ETag
                 var etags = new string?[operations.Count];
                 for (var i = 0; i < operations.Count; i++)
                 {
                     try
                     {
-                        etags[i] = Apply(entities, operations[i], now);
+                        etags[i] = Apply(entities, operations[i], now, etag);
                     }
                     catch (StorageException ex) when (batch)
                     {
@@ -268,7 +269,7 @@ public sealed class LocalDiskTableStore : ITableStore
         }
     }
 
-    private static string? Apply(List<StoredEntity> entities, TableOperation operation, DateTimeOffset now)
+    private static string? Apply(List<StoredEntity> entities, TableOperation operation, DateTimeOffset now, string etag)
     {
         var entity = operation.Entity;
         var index = IndexOf(entities, entity.RowKey);
@@ -293,7 +294,7 @@ public sealed class LocalDiskTableStore : ITableStore
                 $"Entity ('{entity.PartitionKey}', '{entity.RowKey}') already exists.", "EntityAlreadyExists");
         }
 
-        var stored = new StoredEntity(entity.RowKey, NewETag(), now, CopyProperties(entity));
+        var stored = new StoredEntity(entity.RowKey, etag, now, CopyProperties(entity));
         if (index >= 0)
         {
             entities[index] = stored;

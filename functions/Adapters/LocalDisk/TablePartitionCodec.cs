@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Text;
 
 namespace Serverless.Monitoring.Functions.Adapters.LocalDisk;
@@ -10,11 +12,30 @@ internal sealed record StoredEntity(string RowKey, string ETag, DateTimeOffset T
 /// with its EDM type so it comes back as the same CLR type (doubles as raw IEEE bits, so NaN,
 /// infinities and -0.0 survive).
 /// </summary>
+/// <remarks>
+/// Version 2 (written): "SMT2", the body's length (int32 LE), then the body compressed with
+/// Brotli at quality 1 (fast; files are rewritten whole on every write). The body: partition
+/// key, entity count, then per entity its RowKey as the length shared with the previous RowKey
+/// plus the rest, its version (ETag and Timestamp, shared by the entities of one write) as an
+/// index into the versions seen so far in the file, and its properties, each name as an index
+/// into the names seen so far. A new version or name follows its index when that is the next
+/// one: the ETag as 16 raw bytes when it has the store's own <c>W/"32 hex digits"</c> form
+/// (else the string), the Timestamp as the zigzag difference to the previous new one. Counts
+/// and lengths are 7-bit varints.
+/// Version 1 ("SMT1", read only): the same fields uncompressed, written plainly.
+/// </remarks>
 internal static class TablePartitionCodec
 {
     private const int Version = 1;
+    private const int BrotliQuality = 1;
+    private const int BrotliWindow = 22;
+    private const int MaxBodyBytes = 1 << 30;
+    private const byte EtagString = 0;
+    private const byte EtagGuid = 1;
 
     private static ReadOnlySpan<byte> Magic => "SMT1"u8;
+
+    private static ReadOnlySpan<byte> MagicV2 => "SMT2"u8;
 
     private enum Tag : byte
     {
@@ -29,6 +50,68 @@ internal static class TablePartitionCodec
     }
 
     public static byte[] Encode(string partitionKey, IReadOnlyList<StoredEntity> entities)
+    {
+        using var body = new MemoryStream();
+        using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(partitionKey);
+            writer.Write7BitEncodedInt(entities.Count);
+            var previousKey = string.Empty;
+            var previousTicks = 0L;
+            var names = new Dictionary<string, int>(StringComparer.Ordinal);
+            var versions = new Dictionary<(string ETag, long UtcTicks), int>();
+            foreach (var entity in entities)
+            {
+                var shared = SharedPrefixLength(previousKey, entity.RowKey);
+                writer.Write7BitEncodedInt(shared);
+                writer.Write(entity.RowKey[shared..]);
+                previousKey = entity.RowKey;
+                var version = (entity.ETag, entity.Timestamp.UtcTicks);
+                if (versions.TryGetValue(version, out var versionIndex))
+                {
+                    writer.Write7BitEncodedInt(versionIndex);
+                }
+                else
+                {
+                    writer.Write7BitEncodedInt(versions.Count);
+                    WriteETag(writer, entity.ETag);
+                    writer.Write7BitEncodedInt64(ZigZag(unchecked(version.UtcTicks - previousTicks)));
+                    previousTicks = version.UtcTicks;
+                    versions.Add(version, versions.Count);
+                }
+                writer.Write7BitEncodedInt(entity.Properties.Length);
+                foreach (var (name, value) in entity.Properties)
+                {
+                    if (names.TryGetValue(name, out var index))
+                    {
+                        writer.Write7BitEncodedInt(index);
+                    }
+                    else
+                    {
+                        writer.Write7BitEncodedInt(names.Count);
+                        writer.Write(name);
+                        names.Add(name, names.Count);
+                    }
+
+                    WriteValue(writer, value, compact: true);
+                }
+            }
+        }
+
+        var raw = body.GetBuffer().AsSpan(0, checked((int)body.Length));
+        var output = new byte[8 + BrotliEncoder.GetMaxCompressedLength(raw.Length)];
+        MagicV2.CopyTo(output);
+        BinaryPrimitives.WriteInt32LittleEndian(output.AsSpan(4), raw.Length);
+        if (!BrotliEncoder.TryCompress(raw, output.AsSpan(8), out var written, BrotliQuality, BrotliWindow))
+        {
+            throw new InvalidOperationException("Brotli could not compress a table partition.");
+        }
+
+        return output.AsSpan(0, 8 + written).ToArray();
+    }
+
+    /// <summary>The version 1 file (uncompressed): still read, written only by tests.</summary>
+    public static byte[] EncodeVersion1(string partitionKey, IReadOnlyList<StoredEntity> entities)
     {
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
@@ -46,7 +129,7 @@ internal static class TablePartitionCodec
                 foreach (var (name, value) in entity.Properties)
                 {
                     writer.Write(name);
-                    WriteValue(writer, value);
+                    WriteValue(writer, value, compact: false);
                 }
             }
         }
@@ -56,6 +139,95 @@ internal static class TablePartitionCodec
 
     /// <exception cref="InvalidDataException">The file is not a partition file of this version.</exception>
     public static StoredEntity[] Decode(byte[] data, out string partitionKey)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return data.AsSpan().StartsWith(MagicV2) ? DecodeVersion2(data, out partitionKey) : DecodeVersion1(data, out partitionKey);
+    }
+
+    private static StoredEntity[] DecodeVersion2(byte[] data, out string partitionKey)
+    {
+        if (data.Length < 8)
+        {
+            throw new InvalidDataException("Truncated table partition file.");
+        }
+
+        var length = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(4));
+        if (length is < 0 or > MaxBodyBytes)
+        {
+            throw new InvalidDataException("Corrupt table partition file (body length).");
+        }
+
+        var raw = new byte[length];
+        if (!BrotliDecoder.TryDecompress(data.AsSpan(8), raw, out var decoded) || decoded != length)
+        {
+            throw new InvalidDataException("Corrupt table partition file (compressed body).");
+        }
+
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(raw, writable: false), Encoding.UTF8);
+            partitionKey = reader.ReadString();
+            var entities = new StoredEntity[ReadCount(reader)];
+            var previousKey = string.Empty;
+            var previousTicks = 0L;
+            var names = new List<string>();
+            var versions = new List<(string ETag, DateTimeOffset Timestamp)>();
+            for (var i = 0; i < entities.Length; i++)
+            {
+                var shared = ReadCount(reader);
+                if (shared > previousKey.Length)
+                {
+                    throw new InvalidDataException("Corrupt table partition file (row key prefix).");
+                }
+
+                var rowKey = string.Concat(previousKey.AsSpan(0, shared), reader.ReadString());
+                previousKey = rowKey;
+                var versionIndex = ReadCount(reader);
+                if (versionIndex == versions.Count)
+                {
+                    var newETag = ReadETag(reader);
+                    previousTicks = unchecked(previousTicks + UnZigZag(reader.Read7BitEncodedInt64()));
+                    versions.Add((newETag, new DateTimeOffset(previousTicks, TimeSpan.Zero)));
+                }
+                else if (versionIndex > versions.Count)
+                {
+                    throw new InvalidDataException("Corrupt table partition file (version).");
+                }
+
+                var (etag, timestamp) = versions[versionIndex];
+                var properties = new KeyValuePair<string, object>[ReadCount(reader)];
+                for (var p = 0; p < properties.Length; p++)
+                {
+                    var index = ReadCount(reader);
+                    if (index == names.Count)
+                    {
+                        names.Add(reader.ReadString());
+                    }
+                    else if (index > names.Count)
+                    {
+                        throw new InvalidDataException("Corrupt table partition file (property name).");
+                    }
+
+                    properties[p] = new(names[index], ReadValue(reader, compact: true));
+                }
+
+                entities[i] = new StoredEntity(rowKey, etag, timestamp, properties);
+            }
+
+            if (reader.BaseStream.Position != raw.Length)
+            {
+                throw new InvalidDataException("Corrupt table partition file (trailing bytes).");
+            }
+
+            return entities;
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or ArgumentException or OverflowException or FormatException)
+        {
+            throw new InvalidDataException("Truncated or corrupt table partition file.", ex);
+        }
+    }
+
+    private static StoredEntity[] DecodeVersion1(byte[] data, out string partitionKey)
     {
         try
         {
@@ -76,7 +248,7 @@ internal static class TablePartitionCodec
                 for (var p = 0; p < properties.Length; p++)
                 {
                     var name = reader.ReadString();
-                    properties[p] = new(name, ReadValue(reader));
+                    properties[p] = new(name, ReadValue(reader, compact: false));
                 }
 
                 entities[i] = new StoredEntity(rowKey, etag, timestamp, properties);
@@ -90,7 +262,66 @@ internal static class TablePartitionCodec
         }
     }
 
-    private static void WriteValue(BinaryWriter writer, object value)
+    private static int SharedPrefixLength(string previous, string key)
+    {
+        var shared = previous.AsSpan().CommonPrefixLength(key);
+        if (shared > 0 && char.IsHighSurrogate(key[shared - 1]))
+        {
+            shared--; // never split a surrogate pair: the rest is written as UTF-8
+        }
+
+        return shared;
+    }
+
+    private static void WriteETag(BinaryWriter writer, string etag)
+    {
+        // The store's own ETags: W/"<32 lowercase hex digits>" (see LocalDiskTableStore.NewETag).
+        Span<byte> bytes = stackalloc byte[16];
+        if (etag.Length == 35 && etag.StartsWith("W/\"", StringComparison.Ordinal) && etag[^1] == '"' &&
+            IsLowerHex(etag.AsSpan(3, 32)) && Convert.FromHexString(etag.AsSpan(3, 32), bytes, out _, out var written) == System.Buffers.OperationStatus.Done &&
+            written == 16)
+        {
+            writer.Write(EtagGuid);
+            writer.Write(bytes);
+        }
+        else
+        {
+            writer.Write(EtagString);
+            writer.Write(etag);
+        }
+    }
+
+    private static string ReadETag(BinaryReader reader) => reader.ReadByte() switch
+    {
+        EtagGuid => string.Concat("W/\"", Convert.ToHexStringLower(ReadExactly(reader, 16)), "\""),
+        EtagString => reader.ReadString(),
+        var kind => throw new InvalidDataException($"Unknown ETag kind {kind} in a table partition file."),
+    };
+
+    private static bool IsLowerHex(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int ReadCount(BinaryReader reader)
+    {
+        var count = reader.Read7BitEncodedInt();
+        return count >= 0 ? count : throw new InvalidDataException("Corrupt table partition file (negative count).");
+    }
+
+    private static long ZigZag(long value) => (value << 1) ^ (value >> 63);
+
+    private static long UnZigZag(long value) => (long)((ulong)value >> 1) ^ -(value & 1);
+
+    private static void WriteValue(BinaryWriter writer, object value, bool compact)
     {
         switch (value)
         {
@@ -116,7 +347,15 @@ internal static class TablePartitionCodec
                 break;
             case byte[] bytes:
                 writer.Write((byte)Tag.Binary);
-                writer.Write(bytes.Length);
+                if (compact)
+                {
+                    writer.Write7BitEncodedInt(bytes.Length);
+                }
+                else
+                {
+                    writer.Write(bytes.Length);
+                }
+
                 writer.Write(bytes);
                 break;
             case DateTimeOffset t:
@@ -132,14 +371,14 @@ internal static class TablePartitionCodec
         }
     }
 
-    private static object ReadValue(BinaryReader reader) => (Tag)reader.ReadByte() switch
+    private static object ReadValue(BinaryReader reader, bool compact) => (Tag)reader.ReadByte() switch
     {
         Tag.String => reader.ReadString(),
         Tag.Boolean => reader.ReadBoolean(),
         Tag.Int32 => reader.ReadInt32(),
         Tag.Int64 => reader.ReadInt64(),
         Tag.Double => BitConverter.Int64BitsToDouble(reader.ReadInt64()),
-        Tag.Binary => ReadExactly(reader, reader.ReadInt32()),
+        Tag.Binary => ReadExactly(reader, compact ? ReadCount(reader) : reader.ReadInt32()),
         Tag.DateTime => new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero),
         Tag.Guid => new Guid(ReadExactly(reader, 16)),
         var tag => throw new InvalidDataException($"Unknown table property tag {(byte)tag}."),
