@@ -1,0 +1,108 @@
+namespace Serverless.Monitoring.Core.PromQL;
+
+/// <summary>Every PromQL function with its signature, as upstream's <c>promql/parser/functions.go</c> (Prometheus 3).</summary>
+public static class PromQLFunctions
+{
+    private const ExprType V = ExprType.Vector;
+    private const ExprType M = ExprType.Matrix;
+    private const ExprType S = ExprType.Scalar;
+    private const ExprType Str = ExprType.String;
+
+    private static readonly Dictionary<string, FunctionInfo> Table = new FunctionInfo[]
+    {
+        new("abs", [V], V),
+        new("absent", [V], V),
+        new("absent_over_time", [M], V),
+        new("acos", [V], V),
+        new("acosh", [V], V),
+        new("asin", [V], V),
+        new("asinh", [V], V),
+        new("atan", [V], V),
+        new("atanh", [V], V),
+        new("avg_over_time", [M], V),
+        new("ceil", [V], V),
+        new("changes", [M], V),
+        new("clamp", [V, S, S], V),
+        new("clamp_max", [V, S], V),
+        new("clamp_min", [V, S], V),
+        new("cos", [V], V),
+        new("cosh", [V], V),
+        new("count_over_time", [M], V),
+        new("day_of_month", [V], V, Variadic: 1),
+        new("day_of_week", [V], V, Variadic: 1),
+        new("day_of_year", [V], V, Variadic: 1),
+        new("days_in_month", [V], V, Variadic: 1),
+        new("deg", [V], V),
+        new("delta", [M], V),
+        new("deriv", [M], V),
+        new("double_exponential_smoothing", [M, S, S], V, Experimental: true),
+        new("end", [], S, Experimental: true),
+        new("exp", [V], V),
+        new("first_over_time", [M], V, Experimental: true),
+        new("floor", [V], V),
+        new("histogram_avg", [V], V),
+        new("histogram_count", [V], V),
+        new("histogram_fraction", [S, S, V], V),
+        new("histogram_quantile", [S, V], V),
+        new("histogram_quantiles", [V, Str, S, S], V, Variadic: 9, Experimental: true),
+        new("histogram_stddev", [V], V),
+        new("histogram_stdvar", [V], V),
+        new("histogram_sum", [V], V),
+        new("hour", [V], V, Variadic: 1),
+        new("idelta", [M], V),
+        new("increase", [M], V),
+        new("info", [V, V], V, Variadic: 1, Experimental: true),
+        new("integral", [M, S], V, Variadic: 1, Experimental: true),
+        new("irate", [M], V),
+        new("label_join", [V, Str, Str, Str], V, Variadic: -1),
+        new("label_replace", [V, Str, Str, Str, Str], V),
+        new("last_over_time", [M], V),
+        new("ln", [V], V),
+        new("log10", [V], V),
+        new("log2", [V], V),
+        new("mad_over_time", [M], V, Experimental: true),
+        new("max_over_time", [M], V),
+        new("min_over_time", [M], V),
+        new("minute", [V], V, Variadic: 1),
+        new("month", [V], V, Variadic: 1),
+        new("pi", [], S),
+        new("predict_linear", [M, S], V),
+        new("present_over_time", [M], V),
+        new("quantile_over_time", [S, M], V),
+        new("rad", [V], V),
+        new("range", [], S, Experimental: true),
+        new("rate", [M], V),
+        new("resets", [M], V),
+        new("round", [V, S], V, Variadic: 1),
+        new("scalar", [V], S),
+        new("sgn", [V], V),
+        new("sin", [V], V),
+        new("sinh", [V], V),
+        new("sort", [V], V),
+        new("sort_by_label", [V, Str], V, Variadic: -1, Experimental: true),
+        new("sort_by_label_desc", [V, Str], V, Variadic: -1, Experimental: true),
+        new("sort_desc", [V], V),
+        new("sqrt", [V], V),
+        new("start", [], S, Experimental: true),
+        new("stddev_over_time", [M], V),
+        new("stdvar_over_time", [M], V),
+        new("step", [], S, Experimental: true),
+        new("sum_over_time", [M], V),
+        new("tan", [V], V),
+        new("tanh", [V], V),
+        new("time", [], S),
+        new("timestamp", [V], V),
+        new("ts_of_first_over_time", [M], V, Experimental: true),
+        new("ts_of_last_over_time", [M], V, Experimental: true),
+        new("ts_of_max_over_time", [M], V, Experimental: true),
+        new("ts_of_min_over_time", [M], V, Experimental: true),
+        new("vector", [S], V),
+        new("year", [V], V, Variadic: 1),
+    }.ToDictionary(f => f.Name, StringComparer.Ordinal);
+
+    /// <summary>All functions by name.</summary>
+    public static IReadOnlyDictionary<string, FunctionInfo> All => Table;
+
+    /// <summary>Looks a function up by its exact (case-sensitive) name.</summary>
+    public static bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out FunctionInfo? function) => Table.TryGetValue(name, out function);
+}
