@@ -272,11 +272,11 @@ public static class Printer
 
     private static void WriteSelector(StringBuilder sb, VectorSelector v)
     {
-        var legacyName = v.Name.Length == 0 || IsLegacyMetricName(v.Name);
         var parts = new List<string>(v.Matchers.Count);
         foreach (var m in v.Matchers)
         {
-            if (m.Name == LabelValidation.MetricNameLabel && m.Type == LabelMatchType.Equal && m.Value == v.Name && m.Value.Length != 0 && legacyName)
+            // The name written outside the braces is not repeated inside them.
+            if (m.Name == LabelValidation.MetricNameLabel && m.Type == LabelMatchType.Equal && m.Value == v.Name && m.Value.Length != 0)
             {
                 continue;
             }
@@ -285,11 +285,7 @@ public static class Printer
         }
 
         parts.Sort(StringComparer.Ordinal);
-        if (legacyName)
-        {
-            sb.Append(v.Name);
-        }
-
+        sb.Append(v.Name);
         if (parts.Count > 0)
         {
             sb.Append('{').AppendJoin(',', parts).Append('}');
@@ -298,12 +294,6 @@ public static class Printer
 
     private static string FormatMatcher(LabelMatcher m)
     {
-        if (m.Name == LabelValidation.MetricNameLabel && m.Type == LabelMatchType.Equal && !IsLegacyMetricName(m.Value) && m.Value.Length > 0)
-        {
-            // A quoted UTF-8 metric name, written the short way: {"my.metric"}.
-            return GoQuote(m.Value);
-        }
-
         var name = LabelValidation.IsValidLegacyLabelName(m.Name) ? m.Name : GoQuote(m.Name);
         var op = m.Type switch
         {
