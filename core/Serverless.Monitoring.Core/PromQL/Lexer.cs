@@ -150,12 +150,24 @@ public sealed class Lexer
                     return Emit(TokenKind.Lte, start);
                 }
 
+                if (Peek() == '/')
+                {
+                    _pos++;
+                    return Emit(TokenKind.TrimUpper, start);
+                }
+
                 return Emit(TokenKind.Lss, start);
             case '>':
                 if (Peek() == '=')
                 {
                     _pos++;
                     return Emit(TokenKind.Gte, start);
+                }
+
+                if (Peek() == '/')
+                {
+                    _pos++;
+                    return Emit(TokenKind.TrimLower, start);
                 }
 
                 return Emit(TokenKind.Gtr, start);

@@ -109,6 +109,12 @@ public enum TokenKind
     /// <summary><c>!~</c></summary>
     NeqRegex,
 
+    /// <summary><c>&lt;/</c>: trims native histogram buckets above the value.</summary>
+    TrimUpper,
+
+    /// <summary><c>&gt;/</c>: trims native histogram buckets below the value.</summary>
+    TrimLower,
+
     /// <summary><c>^</c></summary>
     Pow,
 
@@ -257,7 +263,8 @@ public static class TokenKinds
     {
         TokenKind.LOr => 1,
         TokenKind.LAnd or TokenKind.LUnless => 2,
-        TokenKind.Eqlc or TokenKind.Neq or TokenKind.Lte or TokenKind.Lss or TokenKind.Gte or TokenKind.Gtr => 3,
+        TokenKind.Eqlc or TokenKind.Neq or TokenKind.Lte or TokenKind.Lss or TokenKind.Gte or TokenKind.Gtr
+            or TokenKind.TrimUpper or TokenKind.TrimLower => 3,
         TokenKind.Add or TokenKind.Sub => 4,
         TokenKind.Mul or TokenKind.Div or TokenKind.Mod or TokenKind.Atan2 => 5,
         TokenKind.Pow => 6,
@@ -286,6 +293,8 @@ public static class TokenKinds
         TokenKind.Gtr => ">",
         TokenKind.EqlRegex => "=~",
         TokenKind.NeqRegex => "!~",
+        TokenKind.TrimUpper => "</",
+        TokenKind.TrimLower => ">/",
         TokenKind.Pow => "^",
         TokenKind.Atan2 => "atan2",
         TokenKind.Avg => "avg",

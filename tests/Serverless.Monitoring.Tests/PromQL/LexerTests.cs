@@ -56,6 +56,7 @@ public class LexerTests
         { "a == b != c <= d < e >= f > g", "Identifier:a Eqlc:== Identifier:b Neq:!= Identifier:c Lte:<= Identifier:d Lss:< Identifier:e Gte:>= Identifier:f Gtr:> Identifier:g" },
         { "a * b / c % d ^ e", "Identifier:a Mul:* Identifier:b Div:/ Identifier:c Mod:% Identifier:d Pow:^ Identifier:e" },
         { "a atan2 b", "Identifier:a Atan2:atan2 Identifier:b" },
+        { "a </ 1 >/ 2", "Identifier:a TrimUpper:</ Number:1 TrimLower:>/ Number:2" },
         { "a AND b or c unless d", "Identifier:a LAnd:AND Identifier:b LOr:or Identifier:c LUnless:unless Identifier:d" },
         { "sum avg count min max group stddev stdvar topk bottomk count_values quantile limitk limit_ratio", "Sum:sum Avg:avg Count:count Min:min Max:max Group:group Stddev:stddev Stdvar:stdvar Topk:topk Bottomk:bottomk CountValues:count_values Quantile:quantile Limitk:limitk LimitRatio:limit_ratio" },
         { "offset by without on ignoring group_left group_right bool start end", "Offset:offset By:by Without:without On:on Ignoring:ignoring GroupLeft:group_left GroupRight:group_right Bool:bool Start:start End:end" },

@@ -355,7 +355,7 @@ public class ParserTests
     [Fact]
     public void FunctionTableMatchesUpstreamsSignatures()
     {
-        Assert.Equal(88, PromQLFunctions.All.Count);
+        Assert.Equal(90, PromQLFunctions.All.Count);
         Assert.True(PromQLFunctions.TryGet("label_join", out var lj));
         Assert.Equal(-1, lj.Variadic);
         Assert.True(PromQLFunctions.TryGet("histogram_quantiles", out var hq));

@@ -117,15 +117,17 @@ internal static partial class PromQLTestData
     }
 
     /// <summary>A structural dump of an AST, positions left out, for comparing trees.</summary>
-    public static string Dump(Expr e)
+    public static string Dump(Expr e, bool sortMatchers = false)
     {
         var sb = new StringBuilder();
-        Dump(sb, e);
+        Dump(sb, e, sortMatchers);
         return sb.ToString();
     }
 
-    private static void Dump(StringBuilder sb, Expr e)
+    private static void Dump(StringBuilder sb, Expr e, bool sortMatchers)
     {
+        void Dump(StringBuilder b, Expr x) => PromQLTestData.Dump(b, x, sortMatchers);
+
         switch (e)
         {
             case NumberLiteral n:
@@ -136,7 +138,7 @@ internal static partial class PromQLTestData
                 break;
             case VectorSelector v:
                 sb.Append("VS(").Append(v.Name).Append(';');
-                sb.AppendJoin(',', v.Matchers.Select(m => $"{m.Name}|{m.Type}|{m.Value}"));
+                sb.AppendJoin(',', v.Matchers.Select(m => $"{m.Name}|{m.Type}|{m.Value}").OrderBy(m => sortMatchers ? m : string.Empty, StringComparer.Ordinal));
                 sb.Append(';').Append(v.OriginalOffset.Ticks).Append(';').Append(v.Timestamp?.ToString(CultureInfo.InvariantCulture) ?? "-").Append(';').Append(v.At).Append(')');
                 break;
             case MatrixSelector m:
