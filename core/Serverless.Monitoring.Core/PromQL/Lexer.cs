@@ -182,7 +182,8 @@ public sealed class Lexer
                 _parenDepth--;
                 if (_parenDepth < 0)
                 {
-                    return Fail(start, "unexpected right parenthesis ')'");
+                    // Upstream emits the parenthesis first, so the error sits just after it.
+                    return Fail(_pos, "unexpected right parenthesis ')'");
                 }
 
                 return Emit(TokenKind.RightParen, start);

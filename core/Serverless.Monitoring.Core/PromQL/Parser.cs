@@ -186,6 +186,7 @@ public sealed class Parser
     {
         Enter();
         var left = ParseUnary();
+        var chain = 0;
         while (true)
         {
             var opToken = Peek;
@@ -193,6 +194,12 @@ public sealed class Parser
             if (prec == 0 || prec < minPrecedence)
             {
                 break;
+            }
+
+            // Each operator in a left-leaning chain nests the tree one level deeper.
+            if (_depth + ++chain > _options.MaxDepth)
+            {
+                throw Error(opToken.Position, $"query is nested too deeply: more than {_options.MaxDepth.ToString(CultureInfo.InvariantCulture)} levels");
             }
 
             Advance();

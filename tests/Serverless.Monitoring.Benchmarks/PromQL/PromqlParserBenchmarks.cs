@@ -28,7 +28,7 @@ public class PromqlParserBenchmarks
         "label_replace(up, \"host\", \"$1\", \"instance\", \"([^:]+):.*\")",
         "absent(up{job=\"alertmanager\"}) or vector(0)",
         "predict_linear(node_filesystem_free_bytes{mountpoint=\"/\"}[6h], 4 * 3600) < 0",
-        "count by (version) (prometheus_build_info) offset 1d",
+        "count by (version) (prometheus_build_info offset 1d)",
         "avg_over_time(probe_success{job=\"blackbox\"}[1d]) * 100",
         "sum without (instance, pod) (rate(grpc_server_handled_total{grpc_code!=\"OK\"}[5m])) > bool 0",
         "quantile_over_time(0.95, scrape_duration_seconds[30m] @ end())",

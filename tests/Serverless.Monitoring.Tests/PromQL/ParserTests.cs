@@ -315,8 +315,44 @@ public class ParserTests
         Assert.Equal(ExprType.Scalar, Parser.ParseExpr(parens).Type);
         var pow = string.Join(" ^ ", Enumerable.Repeat("2", 300));
         Assert.IsType<BinaryExpr>(Parser.ParseExpr(pow));
-        var sum = string.Join(" + ", Enumerable.Repeat("x", 5000));
+        var sum = string.Join(" + ", Enumerable.Repeat("x", 450));
         Assert.IsType<BinaryExpr>(Parser.ParseExpr(sum));
+    }
+
+    [Theory]
+    [InlineData(" + ")]
+    [InlineData(" or ")]
+    [InlineData(" ^ ")]
+    public void LongOperatorChainsAreBoundedToo(string op)
+    {
+        var chain = string.Join(op, Enumerable.Repeat("x", 100_000));
+        var ex = Assert.Throws<PromQLParseException>(() => Parser.ParseExpr(chain));
+        Assert.Contains("nested too deeply", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Upstream's error positions (byte offsets, here equal to char offsets) are ours.</summary>
+    [Fact]
+    public void ErrorPositionsMatchUpstream()
+    {
+        var total = 0;
+        var mismatches = new List<string>();
+        foreach (var c in PromQLTestData.LoadJson("parse_error_cases.json"))
+        {
+            var input = c["in"].GetString()!;
+            if (Unsupported.Any(u => input.Contains(u, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            total++;
+            var ex = Assert.Throws<PromQLParseException>(() => Parser.ParseExpr(input));
+            if (ex.Position.Start != c["start"].GetInt32())
+            {
+                mismatches.Add($"{input}: upstream {c["start"].GetInt32()}, ours {ex.Position.Start} ({ex.Error})");
+            }
+        }
+
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} of {total} positions differ:\n" + string.Join('\n', mismatches));
     }
 
     [Fact]
