@@ -33,97 +33,98 @@ public static class Printer
         return new PrettyPrinter(maxCharactersPerLine).Pretty(expr, 0);
     }
 
+    /// <summary>Upstream's <c>Pretty(level)</c> recursion with a configurable line limit.</summary>
     private sealed class PrettyPrinter(int maxCharactersPerLine)
     {
-    public string Pretty(Expr expr, int level)
-    {
-        var indent = new string(' ', 2 * level);
-        switch (expr)
+        public string Pretty(Expr expr, int level)
         {
-            case AggregateExpr a:
-                {
-                    if (!NeedsSplit(a))
+            var indent = new string(' ', 2 * level);
+            switch (expr)
+            {
+                case AggregateExpr a:
                     {
-                        return indent + Format(a);
-                    }
-
-                    var sb = new StringBuilder(indent);
-                    WriteAggregateOp(sb, a);
-                    sb.Append("(\n");
-                    if (a.Op.IsAggregatorWithParam() && a.Param is not null)
-                    {
-                        sb.Append(Pretty(a.Param, level + 1)).Append(",\n");
-                    }
-
-                    sb.Append(Pretty(a.Expr, level + 1)).Append('\n').Append(indent).Append(')');
-                    return sb.ToString();
-                }
-
-            case BinaryExpr b:
-                {
-                    if (!NeedsSplit(b))
-                    {
-                        return indent + Format(b);
-                    }
-
-                    var sb = new StringBuilder();
-                    sb.Append(Pretty(b.Lhs, level + 1)).Append('\n').Append(indent).Append(b.Op.Text());
-                    if (b.ReturnBool)
-                    {
-                        sb.Append(" bool");
-                    }
-
-                    WriteMatching(sb, b.Matching);
-                    sb.Append('\n').Append(Pretty(b.Rhs, level + 1));
-                    return sb.ToString();
-                }
-
-            case CallExpr c:
-                {
-                    if (!NeedsSplit(c))
-                    {
-                        return indent + Format(c);
-                    }
-
-                    var sb = new StringBuilder(indent).Append(c.Function.Name).Append("(\n");
-                    for (var i = 0; i < c.Args.Count; i++)
-                    {
-                        sb.Append(Pretty(c.Args[i], level + 1));
-                        if (i < c.Args.Count - 1)
+                        if (!NeedsSplit(a))
                         {
-                            sb.Append(",\n");
+                            return indent + Format(a);
                         }
+
+                        var sb = new StringBuilder(indent);
+                        WriteAggregateOp(sb, a);
+                        sb.Append("(\n");
+                        if (a.Op.IsAggregatorWithParam() && a.Param is not null)
+                        {
+                            sb.Append(Pretty(a.Param, level + 1)).Append(",\n");
+                        }
+
+                        sb.Append(Pretty(a.Expr, level + 1)).Append('\n').Append(indent).Append(')');
+                        return sb.ToString();
                     }
 
-                    return sb.Append('\n').Append(indent).Append(')').ToString();
-                }
-
-            case ParenExpr p:
-                return !NeedsSplit(p)
-                    ? indent + Format(p)
-                    : indent + "(\n" + Pretty(p.Expr, level + 1) + "\n" + indent + ")";
-            case StepInvariantExpr s:
-                return Pretty(s.Expr, level);
-            case SubqueryExpr q:
-                {
-                    if (!NeedsSplit(q))
+                case BinaryExpr b:
                     {
-                        return Format(q);
+                        if (!NeedsSplit(b))
+                        {
+                            return indent + Format(b);
+                        }
+
+                        var sb = new StringBuilder();
+                        sb.Append(Pretty(b.Lhs, level + 1)).Append('\n').Append(indent).Append(b.Op.Text());
+                        if (b.ReturnBool)
+                        {
+                            sb.Append(" bool");
+                        }
+
+                        WriteMatching(sb, b.Matching);
+                        sb.Append('\n').Append(Pretty(b.Rhs, level + 1));
+                        return sb.ToString();
                     }
 
-                    var sb = new StringBuilder(Pretty(q.Expr, level));
-                    WriteSubquerySuffix(sb, q);
-                    return sb.ToString();
-                }
+                case CallExpr c:
+                    {
+                        if (!NeedsSplit(c))
+                        {
+                            return indent + Format(c);
+                        }
 
-            case UnaryExpr u:
-                return indent + u.Op.Text() + Pretty(u.Expr, level).Trim();
-            default:
-                return indent + Format(expr);
+                        var sb = new StringBuilder(indent).Append(c.Function.Name).Append("(\n");
+                        for (var i = 0; i < c.Args.Count; i++)
+                        {
+                            sb.Append(Pretty(c.Args[i], level + 1));
+                            if (i < c.Args.Count - 1)
+                            {
+                                sb.Append(",\n");
+                            }
+                        }
+
+                        return sb.Append('\n').Append(indent).Append(')').ToString();
+                    }
+
+                case ParenExpr p:
+                    return !NeedsSplit(p)
+                        ? indent + Format(p)
+                        : indent + "(\n" + Pretty(p.Expr, level + 1) + "\n" + indent + ")";
+                case StepInvariantExpr s:
+                    return Pretty(s.Expr, level);
+                case SubqueryExpr q:
+                    {
+                        if (!NeedsSplit(q))
+                        {
+                            return Format(q);
+                        }
+
+                        var sb = new StringBuilder(Pretty(q.Expr, level));
+                        WriteSubquerySuffix(sb, q);
+                        return sb.ToString();
+                    }
+
+                case UnaryExpr u:
+                    return indent + u.Op.Text() + Pretty(u.Expr, level).Trim();
+                default:
+                    return indent + Format(expr);
+            }
         }
-    }
 
-    private bool NeedsSplit(Expr e) => Format(e).Length > maxCharactersPerLine;
+        private bool NeedsSplit(Expr e) => Format(e).Length > maxCharactersPerLine;
     }
 
     private static void Write(StringBuilder sb, Expr expr)

@@ -120,3 +120,25 @@ public partial class PrinterTests
         Assert.Equal("up", Printer.Pretty(Parser.ParseExpr("up")));
     }
 }
+
+public class ExprWalkerTests
+{
+    [Fact]
+    public void VisitsEveryNodeInSourceOrder()
+    {
+        var expr = Parser.ParseExpr("sum by (a) (rate(x[5m])) / on (a) group_left topk(3, y offset 1m)");
+        var kinds = ExprWalker.Descendants(expr).Select(e => e.GetType().Name);
+        Assert.Equal(
+            ["BinaryExpr", "AggregateExpr", "CallExpr", "MatrixSelector", "VectorSelector", "AggregateExpr", "NumberLiteral", "VectorSelector"],
+            kinds);
+    }
+
+    [Fact]
+    public void AddsAtTimestampsWhereMissing()
+    {
+        var expr = Parser.ParseExpr("rate(x[5m]) + y @ 10 + max_over_time(z[1h:1m]) + w offset 1m");
+        var rewritten = ExprWalker.WithAtTimestamp(expr, 3_000_000);
+        Assert.Equal("rate(x[5m] @ 3000.000) + y @ 10.000 + max_over_time(z @ 3000.000[1h:1m] @ 3000.000) + w @ 3000.000 offset 1m", rewritten.ToString());
+        Assert.Equal(PromQLTestData.Dump(rewritten), PromQLTestData.Dump(Parser.ParseExpr(rewritten.ToString())));
+    }
+}
