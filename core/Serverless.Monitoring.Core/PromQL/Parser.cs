@@ -840,7 +840,7 @@ public sealed class Parser
 
             try
             {
-                return LabelMatcher.Create(type, name, translated);
+                return MatcherCache.GetOrCreate(type, name, translated);
             }
             catch (ArgumentException ex)
             {
