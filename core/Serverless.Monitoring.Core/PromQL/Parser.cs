@@ -577,6 +577,9 @@ public sealed class Parser
     {
         var nameToken = Advance();
         var name = nameToken.Text(_input);
+
+        // Arguments first: upstream's bottom-up parser reports errors inside them before an unknown name.
+        var args = ParseArguments(out var close);
         if (!PromQLFunctions.TryGet(name, out var function))
         {
             throw Error(nameToken.Position, $"unknown function with name {Printer.GoQuote(name)}");
@@ -587,7 +590,6 @@ public sealed class Parser
             throw Error(nameToken.Position, $"function {Printer.GoQuote(name)} is not enabled");
         }
 
-        var args = ParseArguments(out var close);
         return new CallExpr(function, args) { Position = new PositionRange(nameToken.Start, close) };
     }
 

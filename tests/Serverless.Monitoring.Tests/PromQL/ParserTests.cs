@@ -258,6 +258,8 @@ public class ParserTests
         { "foo offset", "unexpected end of input in offset, expected number, duration, step(), or range()" },
         { "foo @ bar", "unexpected identifier \"bar\" in @, expected timestamp" },
         { "a:b()", "unexpected \"(\"" },
+        { "outer(inner(1))", "unknown function with name \"inner\"" },
+        { "nope(1 +)", "unexpected \")\"" },
         { "{\"a.b\"}[5m] + on(\"x\") group_left(\"x\") b", "label \"x\" must not occur in ON and GROUP clause at once" },
     };
 

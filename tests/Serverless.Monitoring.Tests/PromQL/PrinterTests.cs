@@ -186,3 +186,45 @@ public class FormatQueryReferenceTests(Xunit.Abstractions.ITestOutputHelper outp
         Assert.Empty(mismatches);
     }
 }
+
+/// <summary>
+/// 3,000 randomly mutated script queries, each recorded with whether Prometheus 2.42's
+/// format_query accepted it. We agree on every one, except where Prometheus 3 accepts more:
+/// plain numbers as durations (<c>foo[10]</c>, <c>[1h:1]</c>) and durations as numbers (<c>topk(1h, x)</c>).
+/// </summary>
+public class Prometheus242DifferentialTests
+{
+    private static readonly string[] Prometheus3Extensions =
+    [
+        "missing unit character in duration",
+        "in subquery selector, expected duration",
+        "unexpected duration",
+        "histogram_fraction(-1, 1y",
+    ];
+
+    [Fact]
+    public void AcceptsAndRejectsWhatPrometheusDoes()
+    {
+        var disagreements = new List<string>();
+        foreach (var c in PromQLTestData.LoadJson("prometheus242_mutations.json"))
+        {
+            var query = c["in"].GetString()!;
+            var prometheusAccepts = c["ok"].GetBoolean();
+            var weAccept = Parser.TryParseExpr(query, out _, out var error);
+            if (weAccept == prometheusAccepts)
+            {
+                continue;
+            }
+
+            var prometheusError = c["err"].GetString()!;
+            if (weAccept && Prometheus3Extensions.Any(x => prometheusError.Contains(x, StringComparison.Ordinal) || query.Contains(x, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            disagreements.Add($"{query}: prometheus {(prometheusAccepts ? "accepts" : prometheusError)}, ours {(weAccept ? "accepts" : error!.Message)}");
+        }
+
+        Assert.Empty(disagreements);
+    }
+}
