@@ -454,7 +454,7 @@ public sealed class Parser
 
     private Expr ParseOffset(Expr expr)
     {
-        var kw = Advance();
+        Advance();
         var negate = false;
         var t = Peek;
         if (t.Kind is TokenKind.Sub or TokenKind.Add)
@@ -472,7 +472,6 @@ public sealed class Parser
         Advance();
         var offset = DurationOf(t, negate);
         var pos = new PositionRange(expr.Position.Start, t.End);
-        _ = kw;
         switch (expr)
         {
             case VectorSelector vs:
@@ -647,10 +646,9 @@ public sealed class Parser
 
         if (Peek.Kind != TokenKind.LeftParen)
         {
-            throw Unexpected(Peek, haveModifier ? string.Empty : string.Empty, string.Empty);
+            throw Unexpected(Peek, string.Empty, string.Empty);
         }
 
-        var bodyStart = Peek.Start;
         var args = ParseArguments(out var end);
         if (!haveModifier && Peek.Kind is TokenKind.By or TokenKind.Without)
         {
@@ -670,7 +668,6 @@ public sealed class Parser
             throw Error(pos, $"wrong number of arguments for aggregate expression provided, expected {desired}, got {args.Count}");
         }
 
-        _ = bodyStart;
         return new AggregateExpr(op, args[desired - 1], desired == 2 ? args[0] : null, grouping, without) { Position = pos };
     }
 
