@@ -22,6 +22,7 @@ namespace Serverless.Monitoring.Core.Storage.Ingest;
 /// the job. Samples are sorted per series; two values at one timestamp are resolved with
 /// <see cref="SampleConflict"/>.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The SemaphoreSlim never allocates a wait handle (WaitAsync only): nothing to dispose.")]
 public sealed class Ingester
 {
     private readonly IBlobStore _blobs;
@@ -31,6 +32,12 @@ public sealed class Ingester
     private readonly long _rangeMs;
     private readonly Counter? _samplesIngested;
     private readonly Counter? _seriesRejected;
+
+    // Label index writes one at a time: concurrent batches usually share series (an import cuts
+    // every window at about the same place in the file), and the second writer then finds them
+    // cached as written instead of upserting the same rows again. The table store serializes
+    // writes to a table anyway, so this costs no parallelism.
+    private readonly SemaphoreSlim _indexGate = new(1, 1);
 
     public Ingester(IBlobStore blobs, BlockCatalog catalog, LabelIndex index, StorageEngineOptions options, MetricRegistry? metrics = null)
     {
@@ -167,7 +174,16 @@ public sealed class Ingester
         }
 
         // 4. The label index (idempotent; also on a replay, which may follow a crash before this step).
-        await _index.AddAsync(windowStart, series.Select(s => s.Labels), cancellationToken);
+        await _indexGate.WaitAsync(cancellationToken);
+        try
+        {
+            await _index.AddAsync(windowStart, series.Select(s => s.Labels), cancellationToken);
+        }
+        finally
+        {
+            _indexGate.Release();
+        }
+
         return added;
     }
 }
