@@ -65,7 +65,7 @@ public sealed class Ingester
 
         // Merge repeated label sets, validate, then sort and dedupe per series.
         var rejected = new List<RejectedSeries>();
-        var bySeries = new Dictionary<LabelSet, List<Sample>>();
+        var bySeries = new Dictionary<LabelSet, List<IReadOnlyList<Sample>>>();
         foreach (var s in batch.Series)
         {
             var reason = s is null ? "empty labelset: invalid sample" : SeriesValidator.Validate(s.Labels);
@@ -80,23 +80,27 @@ public sealed class Ingester
                 continue;
             }
 
-            if (!bySeries.TryGetValue(s.Labels, out var list))
+            if (!bySeries.TryGetValue(s.Labels, out var parts))
             {
-                bySeries[s.Labels] = list = new List<Sample>(s.Samples.Count);
+                bySeries[s.Labels] = parts = new List<IReadOnlyList<Sample>>(1);
             }
 
-            list.AddRange(s.Samples);
+            parts.Add(s.Samples);
         }
 
         _seriesRejected?.Inc(rejected.Count);
 
-        // Cut each series into the aligned windows its samples fall in.
-        var windows = new SortedDictionary<long, List<(LabelSet Labels, Sample[] Samples)>>();
+        // Cut each series into the aligned windows its samples fall in. A series given once,
+        // already in order without repeated timestamps (an import's), is read where it is: the
+        // batch's arrays are only read, and only until this call returns.
+        var windows = new SortedDictionary<long, List<(LabelSet Labels, ArraySegment<Sample> Samples)>>();
         long total = 0;
-        foreach (var (labels, list) in bySeries)
+        foreach (var (labels, parts) in bySeries)
         {
-            var samples = list.ToArray();
-            var n = SampleConflict.SortAndDedupe(samples);
+            var samples = parts.Count == 1 && AsSegment(parts[0]) is { } view && IsStrictlyIncreasing(view)
+                ? view
+                : Merge(parts);
+            var n = samples.Count;
             total += n;
             var start = 0;
             while (start < n)
@@ -113,7 +117,7 @@ public sealed class Ingester
                     windows[window] = inWindow = [];
                 }
 
-                inWindow.Add((labels, samples[start..end]));
+                inWindow.Add((labels, samples.Slice(start, end - start)));
                 start = end;
             }
         }
@@ -141,7 +145,7 @@ public sealed class Ingester
     }
 
     private async Task<bool> StoreBlockAsync(
-        string batchId, long window, List<(LabelSet Labels, Sample[] Samples)> series, CancellationToken cancellationToken)
+        string batchId, long window, List<(LabelSet Labels, ArraySegment<Sample> Samples)> series, CancellationToken cancellationToken)
     {
         var windowStart = window * _rangeMs;
         var id = BlockId.FromKey(windowStart, $"{batchId}@{window}");
@@ -185,5 +189,55 @@ public sealed class Ingester
         }
 
         return added;
+    }
+
+    private static ArraySegment<Sample>? AsSegment(IReadOnlyList<Sample> samples) => samples switch
+    {
+        ArraySegment<Sample> segment => segment,
+        Sample[] array => new ArraySegment<Sample>(array),
+        _ => (ArraySegment<Sample>?)null,
+    };
+
+    private static bool IsStrictlyIncreasing(ReadOnlySpan<Sample> samples)
+    {
+        for (var i = 1; i < samples.Length; i++)
+        {
+            if (samples[i].TimestampMs <= samples[i - 1].TimestampMs)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The parts of one series in one new array, sorted, one sample per timestamp.</summary>
+    private static ArraySegment<Sample> Merge(List<IReadOnlyList<Sample>> parts)
+    {
+        var count = 0;
+        foreach (var part in parts)
+        {
+            count += part.Count;
+        }
+
+        var samples = GC.AllocateUninitializedArray<Sample>(count);
+        var at = 0;
+        foreach (var part in parts)
+        {
+            if (AsSegment(part) is { } segment)
+            {
+                segment.AsSpan().CopyTo(samples.AsSpan(at));
+                at += segment.Count;
+            }
+            else
+            {
+                foreach (var sample in part)
+                {
+                    samples[at++] = sample;
+                }
+            }
+        }
+
+        return new ArraySegment<Sample>(samples, 0, SampleConflict.SortAndDedupe(samples));
     }
 }
