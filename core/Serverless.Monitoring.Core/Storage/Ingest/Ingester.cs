@@ -55,7 +55,11 @@ public sealed class Ingester
         _seriesRejected = metrics?.CreateCounter("tsdb_ingest_rejected_series_total", "Series refused by ingest because of their labels.");
     }
 
-    /// <summary>Stores the batch; a replay of a batch ID already stored adds nothing.</summary>
+    /// <summary>
+    /// Stores the batch; a replay of a batch ID already stored adds nothing. The batch's sample
+    /// lists are read until the returned task completes (not copied first), so they must not
+    /// change before then; nothing of them is kept afterwards.
+    /// </summary>
     /// <exception cref="ArgumentException">The batch has no ID.</exception>
     public async Task<IngestResult> IngestAsync(SampleBatch batch, CancellationToken cancellationToken = default)
     {
