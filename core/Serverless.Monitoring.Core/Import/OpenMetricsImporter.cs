@@ -347,7 +347,7 @@ public sealed class OpenMetricsImporter
                 {
                     var result = await _owner._engine.IngestAsync(batch, cancellationToken);
 
-                    // The engine copied the samples: the buffers serve the next batches.
+                    // The engine is done with the samples (it reads them only until it returns): the buffers serve the next batches.
                     foreach (var segment in segments)
                     {
                         SamplePool.Return(segment.Items);

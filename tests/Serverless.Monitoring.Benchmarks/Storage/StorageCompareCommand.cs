@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using System.Text;
 using System.Text.Json;
 using Serverless.Monitoring.Core.Import;
@@ -77,7 +78,18 @@ public static class StorageCompareCommand
         Log("importing into ours (local disk)");
         var stopwatch = Stopwatch.StartNew();
         var engine = await StorageEngine.OpenAsync(new LocalDiskStorageProvider(ours));
-        var imported = await new OpenMetricsImporter(engine).ImportFileAsync(file);
+        var latency = GCSettings.LatencyMode;
+        GCSettings.LatencyMode = GCLatencyMode.Batch; // as the import command runs it
+        ImportResult imported;
+        try
+        {
+            imported = await new OpenMetricsImporter(engine).ImportFileAsync(file);
+        }
+        finally
+        {
+            GCSettings.LatencyMode = latency;
+        }
+
         var oursImport = stopwatch.Elapsed;
         var oursBytes = FolderBytes(ours);
         Log($"ours: {imported.SamplesStored:N0} samples stored in {oursImport.TotalSeconds:F1} s, {imported.Blocks} block(s), {oursBytes:N0} bytes");

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Serverless.Monitoring.Core.Instrumentation;
 using Serverless.Monitoring.Core.Model;
 using Serverless.Monitoring.Core.Ports;
@@ -220,30 +221,47 @@ public sealed class Compactor
             Sources = sources.Select(s => s.Id).ToArray(),
             Chunks = _options.Chunks,
         });
-        foreach (var (labels, runs) in series)
-        {
-            if (runs.Count == 1)
+        // Re-encoding (series in more than one source) on every core; then the block in order.
+        // Add(samples) is Pack plus AddChunks, so the bytes are the same as adding one by one.
+        var entries = series.ToArray();
+        var packed = new IReadOnlyList<EncodedChunk>[entries.Length];
+        Parallel.For(
+            0,
+            entries.Length,
+            new ParallelOptions { CancellationToken = cancellationToken },
+            () => new List<Sample>(),
+            (i, _, samples) =>
             {
-                writer.AddChunks(labels, runs[0].Select(c => c.ToEncodedChunk()));
-                continue;
-            }
-
-            var samples = new List<Sample>();
-            foreach (var run in runs)
-            {
-                foreach (var chunk in run)
+                var runs = entries[i].Value;
+                if (runs.Count == 1)
                 {
-                    var it = new XorChunkIterator(chunk.Data);
-                    while (it.MoveNext())
+                    packed[i] = runs[0].Select(c => c.ToEncodedChunk()).ToArray();
+                    return samples;
+                }
+
+                samples.Clear();
+                foreach (var run in runs)
+                {
+                    foreach (var chunk in run)
                     {
-                        samples.Add(it.Current);
+                        var it = new XorChunkIterator(chunk.Data);
+                        while (it.MoveNext())
+                        {
+                            samples.Add(it.Current);
+                        }
                     }
                 }
-            }
 
-            var array = samples.ToArray();
-            var n = SampleConflict.SortAndDedupe(array);
-            writer.Add(labels, array.AsSpan(0, n));
+                var span = CollectionsMarshal.AsSpan(samples);
+                var n = SampleConflict.SortAndDedupe(span);
+                packed[i] = n == 0 ? [] : ChunkPacker.Pack(span[..n], _options.Chunks);
+                return samples;
+            },
+            _ => { });
+
+        for (var i = 0; i < entries.Length; i++)
+        {
+            writer.AddChunks(entries[i].Key, packed[i]);
         }
 
         var data = writer.ToArray(out var meta);

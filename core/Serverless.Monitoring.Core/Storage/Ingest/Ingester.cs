@@ -22,6 +22,7 @@ namespace Serverless.Monitoring.Core.Storage.Ingest;
 /// the job. Samples are sorted per series; two values at one timestamp are resolved with
 /// <see cref="SampleConflict"/>.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The SemaphoreSlim never allocates a wait handle (WaitAsync only): nothing to dispose.")]
 public sealed class Ingester
 {
     private readonly IBlobStore _blobs;
@@ -31,6 +32,12 @@ public sealed class Ingester
     private readonly long _rangeMs;
     private readonly Counter? _samplesIngested;
     private readonly Counter? _seriesRejected;
+
+    // Label index writes one at a time: concurrent batches usually share series (an import cuts
+    // every window at about the same place in the file), and the second writer then finds them
+    // cached as written instead of upserting the same rows again. The table store serializes
+    // writes to a table anyway, so this costs no parallelism.
+    private readonly SemaphoreSlim _indexGate = new(1, 1);
 
     public Ingester(IBlobStore blobs, BlockCatalog catalog, LabelIndex index, StorageEngineOptions options, MetricRegistry? metrics = null)
     {
@@ -48,7 +55,11 @@ public sealed class Ingester
         _seriesRejected = metrics?.CreateCounter("tsdb_ingest_rejected_series_total", "Series refused by ingest because of their labels.");
     }
 
-    /// <summary>Stores the batch; a replay of a batch ID already stored adds nothing.</summary>
+    /// <summary>
+    /// Stores the batch; a replay of a batch ID already stored adds nothing. The batch's sample
+    /// lists are read until the returned task completes (not copied first), so they must not
+    /// change before then; nothing of them is kept afterwards.
+    /// </summary>
     /// <exception cref="ArgumentException">The batch has no ID.</exception>
     public async Task<IngestResult> IngestAsync(SampleBatch batch, CancellationToken cancellationToken = default)
     {
@@ -58,7 +69,7 @@ public sealed class Ingester
 
         // Merge repeated label sets, validate, then sort and dedupe per series.
         var rejected = new List<RejectedSeries>();
-        var bySeries = new Dictionary<LabelSet, List<Sample>>();
+        var bySeries = new Dictionary<LabelSet, List<IReadOnlyList<Sample>>>();
         foreach (var s in batch.Series)
         {
             var reason = s is null ? "empty labelset: invalid sample" : SeriesValidator.Validate(s.Labels);
@@ -73,23 +84,27 @@ public sealed class Ingester
                 continue;
             }
 
-            if (!bySeries.TryGetValue(s.Labels, out var list))
+            if (!bySeries.TryGetValue(s.Labels, out var parts))
             {
-                bySeries[s.Labels] = list = new List<Sample>(s.Samples.Count);
+                bySeries[s.Labels] = parts = new List<IReadOnlyList<Sample>>(1);
             }
 
-            list.AddRange(s.Samples);
+            parts.Add(s.Samples);
         }
 
         _seriesRejected?.Inc(rejected.Count);
 
-        // Cut each series into the aligned windows its samples fall in.
-        var windows = new SortedDictionary<long, List<(LabelSet Labels, Sample[] Samples)>>();
+        // Cut each series into the aligned windows its samples fall in. A series given once,
+        // already in order without repeated timestamps (an import's), is read where it is: the
+        // batch's arrays are only read, and only until this call returns.
+        var windows = new SortedDictionary<long, List<(LabelSet Labels, ArraySegment<Sample> Samples)>>();
         long total = 0;
-        foreach (var (labels, list) in bySeries)
+        foreach (var (labels, parts) in bySeries)
         {
-            var samples = list.ToArray();
-            var n = SampleConflict.SortAndDedupe(samples);
+            var samples = parts.Count == 1 && AsSegment(parts[0]) is { } view && IsStrictlyIncreasing(view)
+                ? view
+                : Merge(parts);
+            var n = samples.Count;
             total += n;
             var start = 0;
             while (start < n)
@@ -106,7 +121,7 @@ public sealed class Ingester
                     windows[window] = inWindow = [];
                 }
 
-                inWindow.Add((labels, samples[start..end]));
+                inWindow.Add((labels, samples.Slice(start, end - start)));
                 start = end;
             }
         }
@@ -134,7 +149,7 @@ public sealed class Ingester
     }
 
     private async Task<bool> StoreBlockAsync(
-        string batchId, long window, List<(LabelSet Labels, Sample[] Samples)> series, CancellationToken cancellationToken)
+        string batchId, long window, List<(LabelSet Labels, ArraySegment<Sample> Samples)> series, CancellationToken cancellationToken)
     {
         var windowStart = window * _rangeMs;
         var id = BlockId.FromKey(windowStart, $"{batchId}@{window}");
@@ -167,7 +182,66 @@ public sealed class Ingester
         }
 
         // 4. The label index (idempotent; also on a replay, which may follow a crash before this step).
-        await _index.AddAsync(windowStart, series.Select(s => s.Labels), cancellationToken);
+        await _indexGate.WaitAsync(cancellationToken);
+        try
+        {
+            await _index.AddAsync(windowStart, series.Select(s => s.Labels), cancellationToken);
+        }
+        finally
+        {
+            _indexGate.Release();
+        }
+
         return added;
+    }
+
+    private static ArraySegment<Sample>? AsSegment(IReadOnlyList<Sample> samples) => samples switch
+    {
+        ArraySegment<Sample> segment => segment,
+        Sample[] array => new ArraySegment<Sample>(array),
+        _ => (ArraySegment<Sample>?)null,
+    };
+
+    private static bool IsStrictlyIncreasing(ReadOnlySpan<Sample> samples)
+    {
+        for (var i = 1; i < samples.Length; i++)
+        {
+            if (samples[i].TimestampMs <= samples[i - 1].TimestampMs)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The parts of one series in one new array, sorted, one sample per timestamp.</summary>
+    private static ArraySegment<Sample> Merge(List<IReadOnlyList<Sample>> parts)
+    {
+        var count = 0;
+        foreach (var part in parts)
+        {
+            count += part.Count;
+        }
+
+        var samples = GC.AllocateUninitializedArray<Sample>(count);
+        var at = 0;
+        foreach (var part in parts)
+        {
+            if (AsSegment(part) is { } segment)
+            {
+                segment.AsSpan().CopyTo(samples.AsSpan(at));
+                at += segment.Count;
+            }
+            else
+            {
+                foreach (var sample in part)
+                {
+                    samples[at++] = sample;
+                }
+            }
+        }
+
+        return new ArraySegment<Sample>(samples, 0, SampleConflict.SortAndDedupe(samples));
     }
 }
