@@ -354,13 +354,19 @@ public sealed class LabelSet : IEquatable<LabelSet>, IReadOnlyList<Label>
     internal static LabelSet FromCanonical(Label[] canonical) => canonical.Length == 0 ? Empty : new(canonical);
 
     /// <summary>Binary search by name; the complement of the insertion point when absent.</summary>
-    private int IndexOf(string name)
+    private int IndexOf(string name) => IndexOfName(_labels, name);
+
+    /// <summary>
+    /// Binary search of labels sorted by name (UTF-8 order); the complement of the insertion
+    /// point when absent. Shared with <see cref="LabelSetBuilder"/>.
+    /// </summary>
+    internal static int IndexOfName(ReadOnlySpan<Label> labels, string name)
     {
-        int lo = 0, hi = _labels.Length - 1;
+        int lo = 0, hi = labels.Length - 1;
         while (lo <= hi)
         {
             var mid = (int)((uint)(lo + hi) >> 1);
-            var c = Utf8Ordinal.CompareSpans(_labels[mid].Name, name);
+            var c = Utf8Ordinal.CompareSpans(labels[mid].Name, name);
             if (c == 0)
             {
                 return mid;

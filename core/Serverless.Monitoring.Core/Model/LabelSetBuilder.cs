@@ -104,28 +104,5 @@ public sealed class LabelSetBuilder
     public bool TryBuild([NotNullWhen(true)] out LabelSet? set, [NotNullWhen(false)] out string? error) =>
         LabelSet.TryCreate(CollectionsMarshal.AsSpan(_labels), out set, out error);
 
-    private int IndexOf(string name)
-    {
-        int lo = 0, hi = _labels.Count - 1;
-        while (lo <= hi)
-        {
-            var mid = (int)((uint)(lo + hi) >> 1);
-            var c = Utf8Ordinal.CompareSpans(_labels[mid].Name, name);
-            if (c == 0)
-            {
-                return mid;
-            }
-
-            if (c < 0)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
-        return ~lo;
-    }
+    private int IndexOf(string name) => LabelSet.IndexOfName(CollectionsMarshal.AsSpan(_labels), name);
 }
