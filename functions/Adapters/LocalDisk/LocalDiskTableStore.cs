@@ -1,12 +1,21 @@
+using System.Buffers.Binary;
+using Serverless.Monitoring.Core.Hashing;
 using Serverless.Monitoring.Core.Model;
 using Serverless.Monitoring.Core.Ports;
 
 namespace Serverless.Monitoring.Functions.Adapters.LocalDisk;
 
 /// <summary>
-/// A table as a folder with one file per partition (<see cref="TablePartitionCodec"/>), rewritten
-/// atomically (temp file, fsync, rename) on every write. A batch is one file write, so it is
-/// all-or-nothing even across a crash.
+/// A table as a folder with, per partition, a base file (<see cref="TablePartitionCodec"/>) and
+/// an append-only journal beside it (<c>.part.log</c>). A write (single or batch) appends one
+/// record holding the resulting entities and deletions, then fsyncs; a record is length- and
+/// CRC32C-checked, so a torn tail (never acknowledged) is dropped and cut off at the next load,
+/// and a batch stays all-or-nothing across a crash. When the journal would outgrow a quarter of
+/// the base, the write folds instead: the whole partition goes to a new base (temp file, fsync,
+/// rename) with a new random base id, then the journal is deleted. The journal's header names
+/// the base id it extends, so a journal left over beside a newer base (a crash between the
+/// two steps) is recognized as already folded and deleted. A partition without a base file
+/// has id 0, which no journal has.
 /// </summary>
 /// <remarks>
 /// One async lock per table serializes all operations, and decoded partitions are cached, so
@@ -24,6 +33,10 @@ public sealed class LocalDiskTableStore : ITableStore
     private const int MaxEntityBytes = 1024 * 1024;
     private const int MaxCachedPartitions = 4096;
     private const string PartitionFileSuffix = ".part";
+    private const string JournalSuffix = ".log";
+    private const int JournalHeaderBytes = 16; // "SMTJ", base id (int64 LE), CRC32C of the 12 bytes before
+    private const int RecordHeaderBytes = 8; // payload length (int32 LE), CRC32C of the length's bytes and the payload
+    private const int FoldDivisor = 4; // fold when the journal would exceed a quarter of the base
 
     // Edm.DateTime cannot hold earlier instants.
     private static readonly DateTimeOffset MinDateTime = new(1601, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -32,7 +45,7 @@ public sealed class LocalDiskTableStore : ITableStore
     private readonly string _tempDirectory;
     private readonly TimeProvider _timeProvider;
     private readonly AsyncLock _lock = new();
-    private readonly Dictionary<string, StoredEntity[]> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PartitionState> _cache = new(StringComparer.Ordinal);
 
     internal LocalDiskTableStore(string directory, string tableName, TimeProvider timeProvider)
     {
@@ -87,7 +100,8 @@ public sealed class LocalDiskTableStore : ITableStore
                     return false;
                 }
 
-                var entities = await LoadAsync(partitionKey, cancellationToken);
+                var state = await LoadAsync(partitionKey, cancellationToken);
+                var entities = state.Entities;
                 var index = IndexOf(entities, rowKey);
                 if (index < 0)
                 {
@@ -95,7 +109,7 @@ public sealed class LocalDiskTableStore : ITableStore
                 }
 
                 CheckETag(entities[index], partitionKey, etag);
-                await SaveAsync(partitionKey, [.. entities[..index], .. entities[(index + 1)..]], cancellationToken);
+                await SaveAsync(partitionKey, state, [.. entities[..index], .. entities[(index + 1)..]], [rowKey], [], cancellationToken);
                 return true;
             }
         }
@@ -118,7 +132,7 @@ public sealed class LocalDiskTableStore : ITableStore
                     return null;
                 }
 
-                var entities = await LoadAsync(partitionKey, cancellationToken);
+                var entities = (await LoadAsync(partitionKey, cancellationToken)).Entities;
                 var index = IndexOf(entities, rowKey);
                 return index < 0 ? null : ToTableEntity(partitionKey, entities[index]);
             }
@@ -152,7 +166,7 @@ public sealed class LocalDiskTableStore : ITableStore
             using (await _lock.EnterAsync(cancellationToken))
             {
                 EnsureTableExists();
-                var entities = await LoadAsync(partitionKey, cancellationToken);
+                var entities = (await LoadAsync(partitionKey, cancellationToken)).Entities;
                 var i = from is null ? 0 : IndexOf(entities, from);
                 if (i < 0)
                 {
@@ -243,7 +257,8 @@ public sealed class LocalDiskTableStore : ITableStore
             using (await _lock.EnterAsync(cancellationToken))
             {
                 EnsureTableExists();
-                var entities = new List<StoredEntity>(await LoadAsync(partitionKey, cancellationToken));
+                var state = await LoadAsync(partitionKey, cancellationToken);
+                var entities = new List<StoredEntity>(state.Entities);
                 var now = _timeProvider.GetUtcNow();
                 var etag = NewETag(); // one per write, as Azure gives a batch's entities one Timestamp and so one ETag
                 var etags = new string?[operations.Count];
@@ -259,7 +274,23 @@ public sealed class LocalDiskTableStore : ITableStore
                     }
                 }
 
-                await SaveAsync(partitionKey, [.. entities], cancellationToken);
+                var deleted = new List<string>();
+                var upserted = new List<StoredEntity>();
+                for (var i = 0; i < operations.Count; i++)
+                {
+                    var rowKey = operations[i].Entity.RowKey;
+                    if (etags[i] is null)
+                    {
+                        deleted.Add(rowKey);
+                    }
+                    else
+                    {
+                        upserted.Add(entities[IndexOf(entities, rowKey)]);
+                    }
+                }
+
+                upserted.Sort((a, b) => Utf8Ordinal.Instance.Compare(a.RowKey, b.RowKey)); // for the codec's shared prefixes
+                await SaveAsync(partitionKey, state, [.. entities], deleted, upserted, cancellationToken);
                 return etags;
             }
         }
@@ -446,7 +477,9 @@ public sealed class LocalDiskTableStore : ITableStore
         }
     }
 
-    private async Task<StoredEntity[]> LoadAsync(string partitionKey, CancellationToken cancellationToken)
+    private string JournalPath(string partitionKey) => PartitionPath(partitionKey) + JournalSuffix;
+
+    private async Task<PartitionState> LoadAsync(string partitionKey, CancellationToken cancellationToken)
     {
         if (_cache.TryGetValue(partitionKey, out var cached))
         {
@@ -454,50 +487,214 @@ public sealed class LocalDiskTableStore : ITableStore
         }
 
         StoredEntity[] entities;
+        long baseId = 0, baseLength = 0, journalLength = 0;
         try
         {
-            var data = await File.ReadAllBytesAsync(PartitionPath(partitionKey), cancellationToken);
-            entities = TablePartitionCodec.Decode(data, out var storedKey);
-            if (storedKey != partitionKey)
+            try
             {
-                throw new InvalidDataException($"Partition file holds partition '{storedKey}'.");
+                var data = await File.ReadAllBytesAsync(PartitionPath(partitionKey), cancellationToken);
+                entities = TablePartitionCodec.Decode(data, out var storedKey, out baseId);
+                baseLength = data.Length;
+                if (storedKey != partitionKey)
+                {
+                    throw new InvalidDataException($"Partition file holds partition '{storedKey}'.");
+                }
             }
-        }
-        catch (FileNotFoundException)
-        {
-            entities = [];
+            catch (FileNotFoundException)
+            {
+                entities = [];
+            }
+
+            (entities, journalLength) = await ReplayJournalAsync(partitionKey, entities, baseId, cancellationToken);
         }
         catch (InvalidDataException ex)
         {
             throw new StorageUnavailableException($"Table '{TableName}' partition '{partitionKey}' is unreadable: {ex.Message}", null, ex);
         }
 
-        Remember(partitionKey, entities);
-        return entities;
+        var state = new PartitionState(entities, baseId, baseLength, journalLength);
+        Remember(partitionKey, state);
+        return state;
     }
 
-    private async Task SaveAsync(string partitionKey, StoredEntity[] entities, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies the journal's intact records to the base's entities. A journal of another base
+    /// (already folded into this one) or without an intact header (its first write never
+    /// completed) is deleted; a torn or corrupt tail (never acknowledged) is cut off.
+    /// </summary>
+    private async Task<(StoredEntity[] Entities, long JournalLength)> ReplayJournalAsync(
+        string partitionKey, StoredEntity[] entities, long baseId, CancellationToken cancellationToken)
     {
-        var path = PartitionPath(partitionKey);
-        if (entities.Length == 0)
+        var path = JournalPath(partitionKey);
+        byte[] journal;
+        try
+        {
+            journal = await File.ReadAllBytesAsync(path, cancellationToken);
+        }
+        catch (FileNotFoundException)
+        {
+            return (entities, 0);
+        }
+
+        if (baseId == 0 || journal.Length < JournalHeaderBytes || !journal.AsSpan().StartsWith(JournalMagic) ||
+            BinaryPrimitives.ReadUInt32LittleEndian(journal.AsSpan(12)) != Crc32C.Compute(journal.AsSpan(0, 12)) ||
+            BinaryPrimitives.ReadInt64LittleEndian(journal.AsSpan(4)) != baseId)
         {
             File.Delete(path);
+            return (entities, 0);
+        }
+
+        var rows = new Dictionary<string, StoredEntity>(entities.Length, StringComparer.Ordinal);
+        foreach (var entity in entities)
+        {
+            rows[entity.RowKey] = entity;
+        }
+
+        var end = JournalHeaderBytes;
+        while (journal.Length - end >= RecordHeaderBytes)
+        {
+            var length = BinaryPrimitives.ReadInt32LittleEndian(journal.AsSpan(end));
+            if (length < 0 || length > journal.Length - end - RecordHeaderBytes ||
+                BinaryPrimitives.ReadUInt32LittleEndian(journal.AsSpan(end + 4)) !=
+                Crc32C.Append(Crc32C.Compute(journal.AsSpan(end, 4)), journal.AsSpan(end + RecordHeaderBytes, length)))
+            {
+                break;
+            }
+
+            var (deleted, upserted) = TablePartitionCodec.DecodeChange(journal.AsSpan(end + RecordHeaderBytes, length));
+            foreach (var rowKey in deleted)
+            {
+                rows.Remove(rowKey);
+            }
+
+            foreach (var entity in upserted)
+            {
+                rows[entity.RowKey] = entity;
+            }
+
+            end += RecordHeaderBytes + length;
+        }
+
+        if (end < journal.Length)
+        {
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.None);
+            stream.SetLength(end);
+            stream.Flush(flushToDisk: true);
+        }
+
+        var result = rows.Values.ToArray();
+        Array.Sort(result, (a, b) => Utf8Ordinal.Instance.Compare(a.RowKey, b.RowKey));
+        return (result, end);
+    }
+
+    /// <summary>
+    /// Persists one write: <paramref name="entities"/> is the partition afterwards, and
+    /// <paramref name="deleted"/> and <paramref name="upserted"/> what changed. Appends a journal
+    /// record, or folds everything into a new base when the journal would grow too large.
+    /// </summary>
+    private async Task SaveAsync(string partitionKey, PartitionState state, StoredEntity[] entities,
+        IReadOnlyList<string> deleted, IReadOnlyList<StoredEntity> upserted, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var change = TablePartitionCodec.EncodeChange(deleted, upserted);
+            var journalLength = (state.JournalLength == 0 ? JournalHeaderBytes : state.JournalLength) + RecordHeaderBytes + change.Length;
+            if (entities.Length == 0 || state.BaseId == 0 || journalLength > state.BaseLength / FoldDivisor)
+            {
+                await FoldAsync(partitionKey, state, entities, cancellationToken);
+                return;
+            }
+
+            await AppendAsync(partitionKey, state, change, cancellationToken);
+            Remember(partitionKey, new PartitionState(entities, state.BaseId, state.BaseLength, journalLength));
+        }
+        catch
+        {
+            _cache.Remove(partitionKey); // the outcome is unknown: the files are the truth
+            throw;
+        }
+    }
+
+    private async Task AppendAsync(string partitionKey, PartitionState state, byte[] change, CancellationToken cancellationToken)
+    {
+        var start = state.JournalLength == 0 ? JournalHeaderBytes : state.JournalLength;
+        var buffer = new byte[start - state.JournalLength + RecordHeaderBytes + change.Length];
+        var offset = 0;
+        if (state.JournalLength == 0)
+        {
+            JournalMagic.CopyTo(buffer);
+            BinaryPrimitives.WriteInt64LittleEndian(buffer.AsSpan(4), state.BaseId);
+            BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(12), Crc32C.Compute(buffer.AsSpan(0, 12)));
+            offset = JournalHeaderBytes;
+        }
+
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(offset), change.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(offset + 4), Crc32C.Append(Crc32C.Compute(buffer.AsSpan(offset, 4)), change));
+        change.CopyTo(buffer.AsSpan(offset + RecordHeaderBytes));
+        await using var stream = new FileStream(JournalPath(partitionKey), new FileStreamOptions
+        {
+            Mode = FileMode.OpenOrCreate,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            Options = FileOptions.Asynchronous,
+            BufferSize = 0,
+        });
+
+        // Start where the last acknowledged record ends, overwriting whatever a failed write left.
+        stream.SetLength(state.JournalLength);
+        stream.Position = state.JournalLength;
+        await stream.WriteAsync(buffer, cancellationToken);
+        await LocalDiskFiles.FlushToDiskAsync(stream, cancellationToken);
+    }
+
+    /// <summary>Writes the whole partition as a new base, then drops the journal it includes.</summary>
+    private async Task FoldAsync(string partitionKey, PartitionState state, StoredEntity[] entities, CancellationToken cancellationToken)
+    {
+        var path = PartitionPath(partitionKey);
+        long baseId = 0, baseLength = 0;
+        if (entities.Length == 0)
+        {
+            File.Delete(path); // id 0 now: a journal left over by a crash before the next line is stale
         }
         else
         {
-            await LocalDiskFiles.WriteAtomicallyAsync(_tempDirectory, path, TablePartitionCodec.Encode(partitionKey, entities), cancellationToken);
+            baseId = NewBaseId();
+            var data = TablePartitionCodec.Encode(partitionKey, entities, baseId);
+            await LocalDiskFiles.WriteAtomicallyAsync(_tempDirectory, path, data, cancellationToken);
+            baseLength = data.Length;
         }
 
-        Remember(partitionKey, entities);
+        if (state.JournalLength != 0 || File.Exists(JournalPath(partitionKey)))
+        {
+            File.Delete(JournalPath(partitionKey));
+        }
+
+        Remember(partitionKey, new PartitionState(entities, baseId, baseLength, 0));
     }
 
-    private void Remember(string partitionKey, StoredEntity[] entities)
+    private static long NewBaseId()
+    {
+        long id;
+        do
+        {
+            id = BitConverter.ToInt64(Guid.NewGuid().ToByteArray());
+        }
+        while (id == 0);
+        return id;
+    }
+
+    private static ReadOnlySpan<byte> JournalMagic => "SMTJ"u8;
+
+    private void Remember(string partitionKey, PartitionState state)
     {
         if (_cache.Count >= MaxCachedPartitions && !_cache.ContainsKey(partitionKey))
         {
             _cache.Clear(); // crude but bounded; the files are the truth
         }
 
-        _cache[partitionKey] = entities;
+        _cache[partitionKey] = state;
     }
+
+    /// <summary>A partition as loaded: its entities, its base's id and size, and its journal's size (0: none).</summary>
+    private sealed record PartitionState(StoredEntity[] Entities, long BaseId, long BaseLength, long JournalLength);
 }

@@ -22,6 +22,7 @@ internal sealed record StoredEntity(string RowKey, string ETag, DateTimeOffset T
 /// one: the ETag as 16 raw bytes when it has the store's own <c>W/"32 hex digits"</c> form
 /// (else the string), the Timestamp as the zigzag difference to the previous new one. Counts
 /// and lengths are 7-bit varints.
+/// Version 3 ("SMT3"): version 2 with a base id (int64 LE) after the magic.
 /// Version 1 ("SMT1", read only): the same fields uncompressed, written plainly.
 /// </remarks>
 internal static class TablePartitionCodec
@@ -37,6 +38,8 @@ internal static class TablePartitionCodec
 
     private static ReadOnlySpan<byte> MagicV2 => "SMT2"u8;
 
+    private static ReadOnlySpan<byte> MagicV3 => "SMT3"u8;
+
     private enum Tag : byte
     {
         String = 1,
@@ -49,65 +52,161 @@ internal static class TablePartitionCodec
         Guid = 8,
     }
 
-    public static byte[] Encode(string partitionKey, IReadOnlyList<StoredEntity> entities)
+    /// <summary>A partition file without a base id: version 2 ("SMT2").</summary>
+    public static byte[] Encode(string partitionKey, IReadOnlyList<StoredEntity> entities) => Encode(partitionKey, entities, baseId: 0);
+
+    /// <summary>
+    /// A partition file; with a non-zero <paramref name="baseId"/> version 3 ("SMT3"), which is
+    /// version 2 with the id (int64 LE) before the body's length. The id ties a partition's
+    /// journal to the base it extends (see <see cref="LocalDiskTableStore"/>).
+    /// </summary>
+    public static byte[] Encode(string partitionKey, IReadOnlyList<StoredEntity> entities, long baseId)
     {
         using var body = new MemoryStream();
         using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(partitionKey);
-            writer.Write7BitEncodedInt(entities.Count);
-            var previousKey = string.Empty;
-            var previousTicks = 0L;
-            var names = new Dictionary<string, int>(StringComparer.Ordinal);
-            var versions = new Dictionary<(string ETag, long UtcTicks), int>();
-            foreach (var entity in entities)
-            {
-                var shared = SharedPrefixLength(previousKey, entity.RowKey);
-                writer.Write7BitEncodedInt(shared);
-                writer.Write(entity.RowKey[shared..]);
-                previousKey = entity.RowKey;
-                var version = (entity.ETag, entity.Timestamp.UtcTicks);
-                if (versions.TryGetValue(version, out var versionIndex))
-                {
-                    writer.Write7BitEncodedInt(versionIndex);
-                }
-                else
-                {
-                    writer.Write7BitEncodedInt(versions.Count);
-                    WriteETag(writer, entity.ETag);
-                    writer.Write7BitEncodedInt64(ZigZag(unchecked(version.UtcTicks - previousTicks)));
-                    previousTicks = version.UtcTicks;
-                    versions.Add(version, versions.Count);
-                }
-                writer.Write7BitEncodedInt(entity.Properties.Length);
-                foreach (var (name, value) in entity.Properties)
-                {
-                    if (names.TryGetValue(name, out var index))
-                    {
-                        writer.Write7BitEncodedInt(index);
-                    }
-                    else
-                    {
-                        writer.Write7BitEncodedInt(names.Count);
-                        writer.Write(name);
-                        names.Add(name, names.Count);
-                    }
-
-                    WriteValue(writer, value, compact: true);
-                }
-            }
+            WriteEntities(writer, entities);
         }
 
         var raw = body.GetBuffer().AsSpan(0, checked((int)body.Length));
-        var output = new byte[8 + BrotliEncoder.GetMaxCompressedLength(raw.Length)];
-        MagicV2.CopyTo(output);
-        BinaryPrimitives.WriteInt32LittleEndian(output.AsSpan(4), raw.Length);
-        if (!BrotliEncoder.TryCompress(raw, output.AsSpan(8), out var written, BrotliQuality, BrotliWindow))
+        var header = baseId == 0 ? 4 : 12;
+        var compressed = Compress(raw, header);
+        (baseId == 0 ? MagicV2 : MagicV3).CopyTo(compressed);
+        if (baseId != 0)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(compressed.AsSpan(4), baseId);
+        }
+
+        return compressed;
+    }
+
+    /// <summary>
+    /// One change of a partition for its journal: the row keys deleted and the entities as they
+    /// now are, in the body format of the file (without partition key), compressed the same way.
+    /// </summary>
+    public static byte[] EncodeChange(IReadOnlyList<string> deleted, IReadOnlyList<StoredEntity> upserted)
+    {
+        using var body = new MemoryStream();
+        using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write7BitEncodedInt(deleted.Count);
+            foreach (var rowKey in deleted)
+            {
+                writer.Write(rowKey);
+            }
+
+            WriteEntities(writer, upserted);
+        }
+
+        return Compress(body.GetBuffer().AsSpan(0, checked((int)body.Length)), 0);
+    }
+
+    /// <exception cref="InvalidDataException">The bytes are not a change.</exception>
+    public static (string[] Deleted, StoredEntity[] Upserted) DecodeChange(ReadOnlySpan<byte> data)
+    {
+        var raw = Decompress(data);
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(raw, writable: false), Encoding.UTF8);
+            var deleted = new string[ReadCount(reader)];
+            for (var i = 0; i < deleted.Length; i++)
+            {
+                deleted[i] = reader.ReadString();
+            }
+
+            var upserted = ReadEntities(reader);
+            if (reader.BaseStream.Position != raw.Length)
+            {
+                throw new InvalidDataException("Corrupt table partition change (trailing bytes).");
+            }
+
+            return (deleted, upserted);
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or ArgumentException or OverflowException or FormatException)
+        {
+            throw new InvalidDataException("Truncated or corrupt table partition change.", ex);
+        }
+    }
+
+    /// <summary><paramref name="offset"/> free bytes, the raw length (int32 LE), then the raw bytes compressed with Brotli.</summary>
+    private static byte[] Compress(ReadOnlySpan<byte> raw, int offset)
+    {
+        var output = new byte[offset + 4 + BrotliEncoder.GetMaxCompressedLength(raw.Length)];
+        BinaryPrimitives.WriteInt32LittleEndian(output.AsSpan(offset), raw.Length);
+        if (!BrotliEncoder.TryCompress(raw, output.AsSpan(offset + 4), out var written, BrotliQuality, BrotliWindow))
         {
             throw new InvalidOperationException("Brotli could not compress a table partition.");
         }
 
-        return output.AsSpan(0, 8 + written).ToArray();
+        return output.AsSpan(0, offset + 4 + written).ToArray();
+    }
+
+    private static byte[] Decompress(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 4)
+        {
+            throw new InvalidDataException("Truncated table partition file.");
+        }
+
+        var length = BinaryPrimitives.ReadInt32LittleEndian(data);
+        if (length is < 0 or > MaxBodyBytes)
+        {
+            throw new InvalidDataException("Corrupt table partition file (body length).");
+        }
+
+        var raw = new byte[length];
+        if (!BrotliDecoder.TryDecompress(data[4..], raw, out var decoded) || decoded != length)
+        {
+            throw new InvalidDataException("Corrupt table partition file (compressed body).");
+        }
+
+        return raw;
+    }
+
+    private static void WriteEntities(BinaryWriter writer, IReadOnlyList<StoredEntity> entities)
+    {
+        writer.Write7BitEncodedInt(entities.Count);
+        var previousKey = string.Empty;
+        var previousTicks = 0L;
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        var versions = new Dictionary<(string ETag, long UtcTicks), int>();
+        foreach (var entity in entities)
+        {
+            var shared = SharedPrefixLength(previousKey, entity.RowKey);
+            writer.Write7BitEncodedInt(shared);
+            writer.Write(entity.RowKey[shared..]);
+            previousKey = entity.RowKey;
+            var version = (entity.ETag, entity.Timestamp.UtcTicks);
+            if (versions.TryGetValue(version, out var versionIndex))
+            {
+                writer.Write7BitEncodedInt(versionIndex);
+            }
+            else
+            {
+                writer.Write7BitEncodedInt(versions.Count);
+                WriteETag(writer, entity.ETag);
+                writer.Write7BitEncodedInt64(ZigZag(unchecked(version.UtcTicks - previousTicks)));
+                previousTicks = version.UtcTicks;
+                versions.Add(version, versions.Count);
+            }
+            writer.Write7BitEncodedInt(entity.Properties.Length);
+            foreach (var (name, value) in entity.Properties)
+            {
+                if (names.TryGetValue(name, out var index))
+                {
+                    writer.Write7BitEncodedInt(index);
+                }
+                else
+                {
+                    writer.Write7BitEncodedInt(names.Count);
+                    writer.Write(name);
+                    names.Add(name, names.Count);
+                }
+
+                WriteValue(writer, value, compact: true);
+            }
+        }
     }
 
     /// <summary>The version 1 file (uncompressed): still read, written only by tests.</summary>
@@ -138,82 +237,36 @@ internal static class TablePartitionCodec
     }
 
     /// <exception cref="InvalidDataException">The file is not a partition file of this version.</exception>
-    public static StoredEntity[] Decode(byte[] data, out string partitionKey)
+    public static StoredEntity[] Decode(byte[] data, out string partitionKey) => Decode(data, out partitionKey, out _);
+
+    /// <summary>Decodes any version; <paramref name="baseId"/> is 0 unless it is version 3.</summary>
+    /// <exception cref="InvalidDataException">The file is not a partition file.</exception>
+    public static StoredEntity[] Decode(byte[] data, out string partitionKey, out long baseId)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return data.AsSpan().StartsWith(MagicV2) ? DecodeVersion2(data, out partitionKey) : DecodeVersion1(data, out partitionKey);
+        baseId = 0;
+        if (data.AsSpan().StartsWith(MagicV3))
+        {
+            if (data.Length < 12)
+            {
+                throw new InvalidDataException("Truncated table partition file.");
+            }
+
+            baseId = BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(4));
+            return DecodeCompressed(data.AsSpan(12), out partitionKey);
+        }
+
+        return data.AsSpan().StartsWith(MagicV2) ? DecodeCompressed(data.AsSpan(4), out partitionKey) : DecodeVersion1(data, out partitionKey);
     }
 
-    private static StoredEntity[] DecodeVersion2(byte[] data, out string partitionKey)
+    private static StoredEntity[] DecodeCompressed(ReadOnlySpan<byte> data, out string partitionKey)
     {
-        if (data.Length < 8)
-        {
-            throw new InvalidDataException("Truncated table partition file.");
-        }
-
-        var length = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(4));
-        if (length is < 0 or > MaxBodyBytes)
-        {
-            throw new InvalidDataException("Corrupt table partition file (body length).");
-        }
-
-        var raw = new byte[length];
-        if (!BrotliDecoder.TryDecompress(data.AsSpan(8), raw, out var decoded) || decoded != length)
-        {
-            throw new InvalidDataException("Corrupt table partition file (compressed body).");
-        }
-
+        var raw = Decompress(data);
         try
         {
             using var reader = new BinaryReader(new MemoryStream(raw, writable: false), Encoding.UTF8);
             partitionKey = reader.ReadString();
-            var entities = new StoredEntity[ReadCount(reader)];
-            var previousKey = string.Empty;
-            var previousTicks = 0L;
-            var names = new List<string>();
-            var versions = new List<(string ETag, DateTimeOffset Timestamp)>();
-            for (var i = 0; i < entities.Length; i++)
-            {
-                var shared = ReadCount(reader);
-                if (shared > previousKey.Length)
-                {
-                    throw new InvalidDataException("Corrupt table partition file (row key prefix).");
-                }
-
-                var rowKey = string.Concat(previousKey.AsSpan(0, shared), reader.ReadString());
-                previousKey = rowKey;
-                var versionIndex = ReadCount(reader);
-                if (versionIndex == versions.Count)
-                {
-                    var newETag = ReadETag(reader);
-                    previousTicks = unchecked(previousTicks + UnZigZag(reader.Read7BitEncodedInt64()));
-                    versions.Add((newETag, new DateTimeOffset(previousTicks, TimeSpan.Zero)));
-                }
-                else if (versionIndex > versions.Count)
-                {
-                    throw new InvalidDataException("Corrupt table partition file (version).");
-                }
-
-                var (etag, timestamp) = versions[versionIndex];
-                var properties = new KeyValuePair<string, object>[ReadCount(reader)];
-                for (var p = 0; p < properties.Length; p++)
-                {
-                    var index = ReadCount(reader);
-                    if (index == names.Count)
-                    {
-                        names.Add(reader.ReadString());
-                    }
-                    else if (index > names.Count)
-                    {
-                        throw new InvalidDataException("Corrupt table partition file (property name).");
-                    }
-
-                    properties[p] = new(names[index], ReadValue(reader, compact: true));
-                }
-
-                entities[i] = new StoredEntity(rowKey, etag, timestamp, properties);
-            }
-
+            var entities = ReadEntities(reader);
             if (reader.BaseStream.Position != raw.Length)
             {
                 throw new InvalidDataException("Corrupt table partition file (trailing bytes).");
@@ -225,6 +278,58 @@ internal static class TablePartitionCodec
         {
             throw new InvalidDataException("Truncated or corrupt table partition file.", ex);
         }
+    }
+
+    private static StoredEntity[] ReadEntities(BinaryReader reader)
+    {
+        var entities = new StoredEntity[ReadCount(reader)];
+        var previousKey = string.Empty;
+        var previousTicks = 0L;
+        var names = new List<string>();
+        var versions = new List<(string ETag, DateTimeOffset Timestamp)>();
+        for (var i = 0; i < entities.Length; i++)
+        {
+            var shared = ReadCount(reader);
+            if (shared > previousKey.Length)
+            {
+                throw new InvalidDataException("Corrupt table partition file (row key prefix).");
+            }
+
+            var rowKey = string.Concat(previousKey.AsSpan(0, shared), reader.ReadString());
+            previousKey = rowKey;
+            var versionIndex = ReadCount(reader);
+            if (versionIndex == versions.Count)
+            {
+                var newETag = ReadETag(reader);
+                previousTicks = unchecked(previousTicks + UnZigZag(reader.Read7BitEncodedInt64()));
+                versions.Add((newETag, new DateTimeOffset(previousTicks, TimeSpan.Zero)));
+            }
+            else if (versionIndex > versions.Count)
+            {
+                throw new InvalidDataException("Corrupt table partition file (version).");
+            }
+
+            var (etag, timestamp) = versions[versionIndex];
+            var properties = new KeyValuePair<string, object>[ReadCount(reader)];
+            for (var p = 0; p < properties.Length; p++)
+            {
+                var index = ReadCount(reader);
+                if (index == names.Count)
+                {
+                    names.Add(reader.ReadString());
+                }
+                else if (index > names.Count)
+                {
+                    throw new InvalidDataException("Corrupt table partition file (property name).");
+                }
+
+                properties[p] = new(names[index], ReadValue(reader, compact: true));
+            }
+
+            entities[i] = new StoredEntity(rowKey, etag, timestamp, properties);
+        }
+
+        return entities;
     }
 
     private static StoredEntity[] DecodeVersion1(byte[] data, out string partitionKey)

@@ -69,6 +69,32 @@ public sealed class TablePartitionCodecTests
         Assert.Throws<InvalidDataException>(() => TablePartitionCodec.Decode(badLength, out _));
     }
 
+    [Fact]
+    public void Version3_carries_the_base_id_and_version2_reads_as_id_zero()
+    {
+        var entities = Sample();
+        var v3 = TablePartitionCodec.Encode("p", entities, baseId: -1234567890123L);
+        Assert.Equal("SMT3"u8.ToArray(), v3[..4]);
+        Assert.Equal(TablePartitionCodec.Encode("p", entities).Length + 8, v3.Length);
+        AssertSame(entities, TablePartitionCodec.Decode(v3, out var partitionKey, out var baseId));
+        Assert.Equal("p", partitionKey);
+        Assert.Equal(-1234567890123L, baseId);
+        TablePartitionCodec.Decode(TablePartitionCodec.Encode("p", entities), out _, out baseId);
+        Assert.Equal(0, baseId);
+        Assert.Throws<InvalidDataException>(() => TablePartitionCodec.Decode(v3[..10], out _, out _));
+    }
+
+    [Fact]
+    public void Changes_round_trip_and_corrupt_ones_are_rejected()
+    {
+        var entities = Sample();
+        var change = TablePartitionCodec.EncodeChange(["gone", "also gone ü"], entities);
+        var (deleted, upserted) = TablePartitionCodec.DecodeChange(change);
+        Assert.Equal(["gone", "also gone ü"], deleted);
+        AssertSame(entities, upserted);
+        Assert.Throws<InvalidDataException>(() => TablePartitionCodec.DecodeChange(change.AsSpan(0, change.Length / 2)));
+    }
+
     private static void AssertSame(StoredEntity[] expected, StoredEntity[] actual)
     {
         Assert.Equal(expected.Length, actual.Length);
