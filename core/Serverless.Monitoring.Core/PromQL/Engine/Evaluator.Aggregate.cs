@@ -36,7 +36,7 @@ internal sealed partial class Evaluator
         {
             if (double.IsNaN(param))
             {
-                throw new PromQLEvaluationException($"Parameter value is NaN for {a.Op.Text()}");
+                throw new PromQLEvaluationException("Parameter value is NaN");
             }
 
             if (param >= long.MaxValue || param <= long.MinValue)

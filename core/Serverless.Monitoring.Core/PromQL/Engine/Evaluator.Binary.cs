@@ -169,7 +169,7 @@ internal sealed partial class Evaluator
             {
                 var side = swapped ? "left" : "right";
                 throw new PromQLEvaluationException(
-                    $"found duplicate series for the match group {MatchLabels(s.Metric, m)} on the {side} hand-side of the operation: [{s.Metric}, {dupl.Metric}];many-to-many matching not allowed: matching labels must be unique on one side");
+                    $"found duplicate series for the match group {MatchLabels(s.Metric, m)} on the {side} hand-side of the operation: [{dupl.Metric}, {s.Metric}];many-to-many matching not allowed: matching labels must be unique on one side");
             }
 
             oneSigs[sig] = s;
@@ -183,6 +183,17 @@ internal sealed partial class Evaluator
             if (!oneSigs.TryGetValue(sig, out var rs))
             {
                 continue;
+            }
+
+            if (m.Card == VectorMatchCardinality.OneToOne)
+            {
+                // Checked before filtering, so the error does not depend on which samples a comparison keeps.
+                if (matched.ContainsKey(sig))
+                {
+                    throw new PromQLEvaluationException("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
+                }
+
+                matched[sig] = null;
             }
 
             var (vl, vr) = swapped ? (rs.F, ls.F) : (ls.F, rs.F);
@@ -204,16 +215,7 @@ internal sealed partial class Evaluator
                 metric = DropName(metric);
             }
 
-            if (m.Card == VectorMatchCardinality.OneToOne)
-            {
-                if (matched.ContainsKey(sig))
-                {
-                    throw new PromQLEvaluationException("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
-                }
-
-                matched[sig] = null;
-            }
-            else
+            if (m.Card != VectorMatchCardinality.OneToOne)
             {
                 if (!matched.TryGetValue(sig, out var set) || set is null)
                 {

@@ -23,6 +23,22 @@ internal sealed partial class Evaluator
                 return new ScalarValue(t / 1000.0);
             case "pi":
                 return new ScalarValue(Math.PI);
+            case "step":
+                return new ScalarValue(Step / 1000.0);
+            case "range":
+                return new ScalarValue((End - Start) / 1000.0);
+            case "start":
+                return new ScalarValue(Start / 1000.0);
+            case "end":
+                return new ScalarValue(End / 1000.0);
+            case "min_of":
+            case "max_of":
+                {
+                    var a = ((ScalarValue)Eval(c.Args[0], t)).V;
+                    var b = ((ScalarValue)Eval(c.Args[1], t)).V;
+                    return new ScalarValue(double.IsNaN(a) || double.IsNaN(b) ? double.NaN : name == "min_of" ? Math.Min(a, b) : Math.Max(a, b));
+                }
+
             case "vector":
                 return new VectorValue([new VSample(LabelSet.Empty, t, ((ScalarValue)Eval(c.Args[0], t)).V)]);
             case "scalar":
@@ -374,6 +390,11 @@ internal sealed partial class Evaluator
 
     private static double Mad(List<double> values)
     {
+        if (values.Any(double.IsNaN))
+        {
+            return double.NaN;
+        }
+
         var median = Quantile(0.5, values.ToList());
         return Quantile(0.5, values.Select(v => Math.Abs(v - median)).ToList());
     }
@@ -533,17 +554,11 @@ internal sealed partial class Evaluator
         }
 
         var b = new LabelSetBuilder();
-        var seen = new HashSet<string>();
+        var counts = vs.Matchers.GroupBy(m => m.Name).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         foreach (var m in vs.Matchers)
         {
-            if (m.Type == LabelMatchType.Equal && m.Name != LabelValidation.MetricNameLabel)
+            if (m.Type == LabelMatchType.Equal && m.Name != LabelValidation.MetricNameLabel && counts[m.Name] == 1)
             {
-                if (!seen.Add(m.Name))
-                {
-                    b.Delete(m.Name);
-                    continue;
-                }
-
                 b.Set(m.Name, m.Value);
             }
         }

@@ -9,6 +9,13 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
 
     public long DefaultInterval { get; } = defaultInterval;
 
+    /// <summary>The range query's step (0 for an instant query), for <c>step()</c>.</summary>
+    public long Step { get; init; }
+
+    public long Start => start;
+
+    public long End => end;
+
     public List<string> Warnings { get; } = [];
 
     public List<string> Infos { get; } = [];

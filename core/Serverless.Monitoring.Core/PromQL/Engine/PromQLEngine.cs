@@ -32,7 +32,7 @@ public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = 
     {
         ArgumentNullException.ThrowIfNull(expr);
         var lookback = (long)_options.LookbackDelta.TotalMilliseconds;
-        var ev = new Evaluator(start, end, lookback, (long)_options.DefaultEvaluationInterval.TotalMilliseconds);
+        var ev = new Evaluator(start, end, lookback, (long)_options.DefaultEvaluationInterval.TotalMilliseconds) { Step = step };
         await LoadAsync(ev, expr, start, end, lookback, ct).ConfigureAwait(false);
 
         if (instant)
