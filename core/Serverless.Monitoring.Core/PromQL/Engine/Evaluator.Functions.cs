@@ -103,6 +103,10 @@ internal sealed partial class Evaluator
                     return new VectorValue(sorted);
                 }
 
+            case "histogram_quantiles":
+                return HistogramQuantiles(c, t);
+            case "histogram_fraction":
+                return HistogramFraction(c, t);
             case "histogram_quantile":
                 return HistogramQuantile(((ScalarValue)Eval(c.Args[0], t)).V, ((VectorValue)Eval(c.Args[1], t)).Samples, t);
             case "round":
@@ -701,7 +705,7 @@ internal sealed partial class Evaluator
         return CheckDuplicates(new VectorValue(result));
     }
 
-    private VectorValue HistogramQuantile(double q, List<VSample> input, long t)
+    private List<(LabelSet Key, List<(double Upper, double Count)> Buckets)> ClassicHistograms(List<VSample> input)
     {
         var groups = new Dictionary<LabelSet, List<(double Upper, double Count)>>();
         var order = new List<LabelSet>();
@@ -714,7 +718,7 @@ internal sealed partial class Evaluator
                 continue;
             }
 
-            var key = new LabelSetBuilder(s.Metric).Delete("le", LabelValidation.MetricNameLabel).Build();
+            var key = new LabelSetBuilder(s.Metric).Delete("le").Build();
             if (!groups.TryGetValue(key, out var list))
             {
                 list = [];
@@ -725,18 +729,149 @@ internal sealed partial class Evaluator
             list.Add((upper, s.F));
         }
 
+        return order.Select(k => (k, groups[k])).ToList();
+    }
+
+    private VectorValue HistogramQuantile(double q, List<VSample> input, long t)
+    {
         if (q is < 0 or > 1 || double.IsNaN(q))
         {
             Warnings.Add($"quantile value should be between 0 and 1, got {FormatFloat(q)}");
         }
 
+        var result = ClassicHistograms(input).Select(h => new VSample(DropName(h.Key), t, BucketQuantile(q, h.Buckets))).ToList();
+        return CheckDuplicates(new VectorValue(result));
+    }
+
+    private VectorValue HistogramQuantiles(CallExpr c, long t)
+    {
+        var input = ((VectorValue)Eval(c.Args[0], t)).Samples;
+        var label = ((StringValue)Eval(c.Args[1], t)).S;
+        var qs = c.Args.Skip(2).Select(a => ((ScalarValue)Eval(a, t)).V).ToArray();
+        var hs = ClassicHistograms(input);
         var result = new List<VSample>();
-        foreach (var key in order)
+        foreach (var h in hs)
         {
-            result.Add(new VSample(key, t, BucketQuantile(q, groups[key])));
+            foreach (var q in qs)
+            {
+                result.Add(new VSample(new LabelSetBuilder(DropName(h.Key)).Set(label, FormatFloat(q)).Build(), t, BucketQuantile(q, h.Buckets.ToList())));
+            }
         }
 
-        return new VectorValue(result);
+        return CheckDuplicates(new VectorValue(result));
+    }
+
+    private VectorValue HistogramFraction(CallExpr c, long t)
+    {
+        var lower = ((ScalarValue)Eval(c.Args[0], t)).V;
+        var upper = ((ScalarValue)Eval(c.Args[1], t)).V;
+        var input = ((VectorValue)Eval(c.Args[2], t)).Samples;
+        var result = ClassicHistograms(input).Select(h => new VSample(DropName(h.Key), t, BucketFraction(lower, upper, h.Buckets))).ToList();
+        return CheckDuplicates(new VectorValue(result));
+    }
+
+    private static List<(double Upper, double Count)> Coalesce(List<(double Upper, double Count)> buckets)
+    {
+        buckets.Sort((a, b) => a.Upper.CompareTo(b.Upper));
+        var merged = new List<(double Upper, double Count)>();
+        foreach (var b in buckets)
+        {
+            if (merged.Count > 0 && merged[^1].Upper == b.Upper)
+            {
+                merged[^1] = (b.Upper, merged[^1].Count + b.Count);
+            }
+            else
+            {
+                merged.Add(b);
+            }
+        }
+
+        return merged;
+    }
+
+    private static double BucketFraction(double lower, double upper, List<(double Upper, double Count)> input)
+    {
+        if (input.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var buckets = Coalesce(input);
+        if (!double.IsPositiveInfinity(buckets[^1].Upper))
+        {
+            return double.NaN;
+        }
+
+        var count = buckets[^1].Count;
+        if (count == 0 || double.IsNaN(lower) || double.IsNaN(upper))
+        {
+            return double.NaN;
+        }
+
+        if (lower >= upper)
+        {
+            return 0;
+        }
+
+        double rank = 0, lowerRank = 0, upperRank = 0;
+        bool lowerSet = false, upperSet = false;
+        for (var i = 0; i < buckets.Count; i++)
+        {
+            var lowerBound = i > 0 ? buckets[i - 1].Upper : (buckets[0].Upper > 0 ? 0 : double.NegativeInfinity);
+            var upperBound = buckets[i].Upper;
+            var bucketCount = buckets[i].Count;
+            var r = rank;
+            double Interpolate(double v) =>
+                double.IsInfinity(lowerBound) || double.IsInfinity(upperBound) ? (double.IsInfinity(lowerBound) ? bucketCount : r) : r + ((bucketCount - r) * (v - lowerBound) / (upperBound - lowerBound));
+
+            if (!lowerSet && lowerBound >= lower)
+            {
+                lowerRank = rank;
+                lowerSet = true;
+            }
+
+            if (!upperSet && lowerBound >= upper)
+            {
+                upperRank = rank;
+                upperSet = true;
+            }
+
+            if (lowerSet && upperSet)
+            {
+                break;
+            }
+
+            if (!lowerSet && lowerBound < lower && upperBound > lower)
+            {
+                lowerRank = Interpolate(lower);
+                lowerSet = true;
+            }
+
+            if (!upperSet && lowerBound < upper && upperBound > upper)
+            {
+                upperRank = Interpolate(upper);
+                upperSet = true;
+            }
+
+            if (lowerSet && upperSet)
+            {
+                break;
+            }
+
+            rank = bucketCount;
+        }
+
+        if (!lowerSet || lowerRank > count)
+        {
+            lowerRank = count;
+        }
+
+        if (!upperSet || upperRank > count)
+        {
+            upperRank = count;
+        }
+
+        return (upperRank - lowerRank) / count;
     }
 
     private static bool TryParseLe(string le, out double v)
