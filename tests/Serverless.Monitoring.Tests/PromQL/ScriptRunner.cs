@@ -23,6 +23,11 @@ internal sealed partial class ScriptRunner
 
     public List<string> Failures { get; } = [];
 
+    /// <summary>Passed cases whose expect warn/info/no_warn/no_info lines disagree with our annotations (reported, not enforced yet).</summary>
+    public List<string> AnnotationMismatches { get; } = [];
+
+    private QueryResult? _lastResult;
+
     [GeneratedRegex(@"^eval(?<kind>_fail|_ordered|_warn|_info)?\s+instant\s+at\s+(?<at>\S+)\s+(?<expr>.+)$")]
     private static partial Regex InstantLine();
 
@@ -92,6 +97,10 @@ internal sealed partial class ScriptRunner
                 else if (reason is null)
                 {
                     Passed++;
+                    if (_lastResult is { } last && AnnotationMismatch(line, body, last) is { } mismatch)
+                    {
+                        AnnotationMismatches.Add($"{file}:{i + 1}: {line} => {mismatch}");
+                    }
                 }
                 else
                 {
@@ -103,6 +112,37 @@ internal sealed partial class ScriptRunner
 
             i = next;
         }
+    }
+
+    private static string? AnnotationMismatch(string header, List<(int Line, string Text)> body, QueryResult result)
+    {
+        var texts = body.Select(b => b.Text).ToList();
+        var warn = header.StartsWith("eval_warn", StringComparison.Ordinal) || texts.Any(x => x.StartsWith("expect warn", StringComparison.Ordinal));
+        var info = header.StartsWith("eval_info", StringComparison.Ordinal) || texts.Any(x => x.StartsWith("expect info", StringComparison.Ordinal));
+        var noWarn = texts.Any(x => x.StartsWith("expect no_warn", StringComparison.Ordinal));
+        var noInfo = texts.Any(x => x.StartsWith("expect no_info", StringComparison.Ordinal));
+        var problems = new List<string>();
+        if (warn && result.Warnings.Count == 0)
+        {
+            problems.Add("expected a warning, got none");
+        }
+
+        if (noWarn && result.Warnings.Count > 0)
+        {
+            problems.Add("expected no warning, got: " + string.Join("; ", result.Warnings));
+        }
+
+        if (info && result.Infos.Count == 0)
+        {
+            problems.Add("expected an info, got none");
+        }
+
+        if (noInfo && result.Infos.Count > 0)
+        {
+            problems.Add("expected no info, got: " + string.Join("; ", result.Infos));
+        }
+
+        return problems.Count == 0 ? null : string.Join("; ", problems);
     }
 
     private static long ParseTime(string s)
@@ -154,6 +194,7 @@ internal sealed partial class ScriptRunner
 
     private (bool Skipped, string? Reason) Eval(string header, List<(int Line, string Text)> body)
     {
+        _lastResult = null;
         var instant = InstantLine().Match(header);
         var range = RangeLine().Match(header);
         var m = instant.Success ? instant : range;
@@ -241,7 +282,7 @@ internal sealed partial class ScriptRunner
         if (instant.Success)
         {
             var at = ParseTime(instant.Groups["at"].Value);
-            var reason = RunInstant(engine, expr, at, expectFail, failMsg, failRegex, expected, ordered, expectedString, rangeVector);
+            var reason = RunInstant(engine, expr, at, expectFail, failMsg, failRegex, expected, ordered, expectedString, rangeVector, r => _lastResult = r);
             if (reason is not null || expectFail)
             {
                 return (false, reason);
@@ -267,6 +308,7 @@ internal sealed partial class ScriptRunner
         try
         {
             result = engine.RangeQueryAsync(expr, from, to, step).GetAwaiter().GetResult();
+            _lastResult = result;
         }
         catch (PromQLEvaluationException ex)
         {
@@ -296,12 +338,13 @@ internal sealed partial class ScriptRunner
         return null;
     }
 
-    private static string? RunInstant(PromQLEngine engine, Expr expr, long at, bool expectFail, string? failMsg, Regex? failRegex, List<string> expected, bool ordered, string? expectedString, (long From, long To, long Step)? rangeVector)
+    private static string? RunInstant(PromQLEngine engine, Expr expr, long at, bool expectFail, string? failMsg, Regex? failRegex, List<string> expected, bool ordered, string? expectedString, (long From, long To, long Step)? rangeVector, Action<QueryResult>? lastResult = null)
     {
         QueryResult result;
         try
         {
             result = engine.InstantQueryAsync(expr, at).GetAwaiter().GetResult();
+            lastResult?.Invoke(result);
         }
         catch (PromQLEvaluationException ex)
         {

@@ -754,7 +754,7 @@ internal sealed partial class Evaluator
         {
             foreach (var q in qs)
             {
-                result.Add(new VSample(new LabelSetBuilder(DropName(h.Key)).Set(label, FormatFloat(q)).Build(), t, BucketQuantile(q, h.Buckets.ToList())));
+                result.Add(new VSample(new LabelSetBuilder(DropName(h.Key)).Set(label, FormatOpenMetricsFloat(q)).Build(), t, BucketQuantile(q, h.Buckets.ToList())));
             }
         }
 
@@ -768,6 +768,13 @@ internal sealed partial class Evaluator
         var input = ((VectorValue)Eval(c.Args[2], t)).Samples;
         var result = ClassicHistograms(input).Select(h => new VSample(DropName(h.Key), t, BucketFraction(lower, upper, h.Buckets))).ToList();
         return CheckDuplicates(new VectorValue(result));
+    }
+
+    /// <summary>OpenMetrics float text: integers get a trailing <c>.0</c> (<c>1.0</c>, <c>0.25</c>).</summary>
+    private static string FormatOpenMetricsFloat(double v)
+    {
+        var text = FormatFloat(v);
+        return double.IsFinite(v) && !text.Contains('.', StringComparison.Ordinal) && !text.Contains('e', StringComparison.Ordinal) ? text + ".0" : text;
     }
 
     private static List<(double Upper, double Count)> Coalesce(List<(double Upper, double Count)> buckets)
