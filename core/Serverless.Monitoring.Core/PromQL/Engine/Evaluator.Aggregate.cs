@@ -54,7 +54,7 @@ internal sealed partial class Evaluator
 
             if (param is < -1 or > 1)
             {
-                Warnings.Add("ratio value should be between -1 and 1");
+                AddWarning($"PromQL warning: ratio value should be between -1 and 1, got {FormatFloat(param)}, capping to {FormatFloat(Math.Clamp(param, -1, 1))}");
                 param = Math.Clamp(param, -1, 1);
             }
         }
@@ -105,6 +105,11 @@ internal sealed partial class Evaluator
                     result.Add(new VSample(key, t, Variance(g.Select(x => x.F).ToList())));
                     break;
                 case TokenKind.Quantile:
+                    if (param is < 0 or > 1 || double.IsNaN(param))
+                    {
+                        AddWarning($"PromQL warning: quantile value should be between 0 and 1, got {FormatFloat(param)}");
+                    }
+
                     result.Add(new VSample(key, t, Quantile(param, g.Select(x => x.F).ToList())));
                     break;
                 case TokenKind.CountValues:

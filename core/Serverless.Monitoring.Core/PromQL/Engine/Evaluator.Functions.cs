@@ -155,6 +155,11 @@ internal sealed partial class Evaluator
             case "quantile_over_time":
                 {
                     var q = ((ScalarValue)Eval(c.Args[0], t)).V;
+                    if (q is < 0 or > 1 || double.IsNaN(q))
+                    {
+                        AddWarning($"PromQL warning: quantile value should be between 0 and 1, got {FormatFloat(q)}");
+                    }
+
                     return OverTime((MatrixValue)Eval(c.Args[1], t), t, (p, _) => Quantile(q, p.Select(x => x.Value).ToList()), dropName: true);
                 }
 
@@ -206,8 +211,8 @@ internal sealed partial class Evaluator
             var isCounterFn = name is "rate" or "increase" or "irate";
             return name switch
             {
-                "rate" => OverTime(m, t, (p, _) => ExtrapolatedRate(p, m, isCounter: true, isRate: true), true),
-                "increase" => OverTime(m, t, (p, _) => ExtrapolatedRate(p, m, isCounter: true, isRate: false), true),
+                "rate" => NoteNonCounters(m, OverTime(m, t, (p, _) => ExtrapolatedRate(p, m, isCounter: true, isRate: true), true)),
+                "increase" => NoteNonCounters(m, OverTime(m, t, (p, _) => ExtrapolatedRate(p, m, isCounter: true, isRate: false), true)),
                 "delta" => OverTime(m, t, (p, _) => ExtrapolatedRate(p, m, isCounter: false, isRate: false), true),
                 "irate" => OverTime(m, t, (p, _) => Instant(p, isRate: true), true),
                 "idelta" => OverTime(m, t, (p, _) => Instant(p, isRate: false), true),
@@ -262,6 +267,38 @@ internal sealed partial class Evaluator
         ["deg"] = v => v * 180 / Math.PI,
         ["rad"] = v => v * Math.PI / 180,
     };
+
+    /// <summary>Upstream's info for rate/increase over a series whose name does not look like a counter.</summary>
+    private VectorValue NoteNonCounters(MatrixValue m, VectorValue result)
+    {
+        foreach (var s in m.Series)
+        {
+            var metricName = s.Metric.MetricName;
+            if (s.Points.Count > 0 && !(metricName.EndsWith("_total", StringComparison.Ordinal) || metricName.EndsWith("_sum", StringComparison.Ordinal)
+                || metricName.EndsWith("_count", StringComparison.Ordinal) || metricName.EndsWith("_bucket", StringComparison.Ordinal)))
+            {
+                AddInfo($"PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"{metricName}\"");
+            }
+        }
+
+        return result;
+    }
+
+    private void AddInfo(string text)
+    {
+        if (!Infos.Contains(text))
+        {
+            Infos.Add(text);
+        }
+    }
+
+    private void AddWarning(string text)
+    {
+        if (!Warnings.Contains(text))
+        {
+            Warnings.Add(text);
+        }
+    }
 
     private static VectorValue Simple(List<VSample> v, long t, Func<double, double> f) =>
         CheckDuplicates(new VectorValue(v.Select(x => new VSample(DropName(x.Metric), t, f(x.F))).ToList()));
@@ -714,7 +751,7 @@ internal sealed partial class Evaluator
             var le = s.Metric.Get("le");
             if (!TryParseLe(le, out var upper))
             {
-                Warnings.Add($"bucket label \"le\" is missing or has a malformed value of \"{le}\"");
+                AddWarning($"PromQL warning: bucket label \"le\" is missing or has a malformed value of \"{le}\"");
                 continue;
             }
 
@@ -736,7 +773,7 @@ internal sealed partial class Evaluator
     {
         if (q is < 0 or > 1 || double.IsNaN(q))
         {
-            Warnings.Add($"quantile value should be between 0 and 1, got {FormatFloat(q)}");
+            AddWarning($"PromQL warning: quantile value should be between 0 and 1, got {FormatFloat(q)}");
         }
 
         var result = ClassicHistograms(input).Select(h => new VSample(DropName(h.Key), t, BucketQuantile(q, h.Buckets))).ToList();
@@ -748,6 +785,11 @@ internal sealed partial class Evaluator
         var input = ((VectorValue)Eval(c.Args[0], t)).Samples;
         var label = ((StringValue)Eval(c.Args[1], t)).S;
         var qs = c.Args.Skip(2).Select(a => ((ScalarValue)Eval(a, t)).V).ToArray();
+        foreach (var q in qs.Where(q => q is < 0 or > 1 || double.IsNaN(q)))
+        {
+            AddWarning($"PromQL warning: quantile value should be between 0 and 1, got {FormatFloat(q)}");
+        }
+
         var hs = ClassicHistograms(input);
         var result = new List<VSample>();
         foreach (var h in hs)
@@ -959,7 +1001,7 @@ internal sealed partial class Evaluator
 
         if (forced)
         {
-            Infos.Add("input to histogram_quantile needed to be fixed for monotonicity");
+            AddInfo("PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)");
         }
 
         if (merged.Count < 2)

@@ -65,6 +65,11 @@ public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = 
             throw new PromQLEvaluationException($"invalid expression type \"{expr.Type.Name()}\" for range query, must be Scalar or instant Vector");
         }
 
+        if (start != end && ExprWalker.Descendants(expr).Any(e => e is CallExpr { Function.Name: "sort" or "sort_desc" or "sort_by_label" or "sort_by_label_desc" }))
+        {
+            ev.Warnings.Add("PromQL warning: sorting functions have no effect on the order of range query results");
+        }
+
         var series = new Dictionary<LabelSet, List<Sample>>();
         var order = new List<LabelSet>();
         for (var t = start; t <= end; t += step)
