@@ -288,6 +288,29 @@ internal sealed partial class ScriptRunner
                 return (false, reason);
             }
 
+            // As upstream: the same query in range mode must give the same first step.
+            if (expr.Type is ExprType.Vector or ExprType.Scalar && expectedString is null)
+            {
+                QueryResult ranged;
+                try
+                {
+                    ranged = engine.RangeQueryAsync(expr, at, at + 60_000, 60_000).GetAwaiter().GetResult();
+                }
+                catch (PromQLEvaluationException ex)
+                {
+                    return (false, "(range mode) error: " + ex.Message);
+                }
+
+                var firstStep = ranged.Series.Where(x => x.Points.Count > 0 && x.Points[0].TimestampMs == at).ToList();
+                var rangeReason = expr.Type == ExprType.Scalar
+                    ? (firstStep.Count == 1 && expected.Count == 1 ? null : "(range mode) scalar missing")
+                    : CompareMatrix(new QueryResult { Type = ExprType.Matrix, Series = firstStep.Select(x => new ResultSeries(x.Labels, [x.Points[0]])).ToArray() }, expected, at, 60_000, ordered: false);
+                if (rangeReason is not null)
+                {
+                    return (false, "(range mode) " + rangeReason);
+                }
+            }
+
             var unsafeAt = ExprWalker.Descendants(expr).Any(e => e is CallExpr c && AtUnsafeFunctions.Contains(c.Function.Name));
             if (!unsafeAt)
             {
