@@ -1,0 +1,49 @@
+using Serverless.Monitoring.Core.Model;
+
+namespace Serverless.Monitoring.Core.PromQL.Engine;
+
+/// <summary>One result series: labels and points (one point for an instant vector).</summary>
+public sealed record ResultSeries(LabelSet Labels, IReadOnlyList<Sample> Points);
+
+/// <summary>A query's result: <see cref="Type"/> says which of scalar, string, vector or matrix it is.</summary>
+public sealed class QueryResult
+{
+    /// <summary>Scalar, String, Vector or Matrix.</summary>
+    public required ExprType Type { get; init; }
+
+    /// <summary>The scalar value (and its time) for a scalar result.</summary>
+    public Sample Scalar { get; init; }
+
+    /// <summary>The string value for a string result.</summary>
+    public string? StringValue { get; init; }
+
+    /// <summary>Vector or matrix series, in the engine's output order.</summary>
+    public IReadOnlyList<ResultSeries> Series { get; init; } = [];
+
+    /// <summary>Warning annotations.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Info annotations.</summary>
+    public IReadOnlyList<string> Infos { get; init; } = [];
+}
+
+/// <summary>An evaluation error with Prometheus's text.</summary>
+public sealed class PromQLEvaluationException : Exception
+{
+    /// <summary>Creates the error.</summary>
+    public PromQLEvaluationException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the error.</summary>
+    public PromQLEvaluationException()
+    {
+    }
+
+    /// <summary>Creates the error.</summary>
+    public PromQLEvaluationException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
