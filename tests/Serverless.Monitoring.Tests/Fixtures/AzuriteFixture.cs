@@ -81,16 +81,7 @@ public sealed class AzuriteFixture : IAsyncLifetime, IDisposable
     public static async Task<AzuriteFixture> StartAsync(AzuriteOptions? options = null, CancellationToken cancellationToken = default)
     {
         var fixture = new AzuriteFixture(options ?? new AzuriteOptions());
-        try
-        {
-            await fixture.StartCoreAsync(cancellationToken);
-            return fixture;
-        }
-        catch
-        {
-            fixture.Dispose();
-            throw;
-        }
+        return await FixtureLifetime.StartOrDisposeAsync(fixture, fixture.StartCoreAsync, cancellationToken);
     }
 
     public Task InitializeAsync() => StartCoreAsync(CancellationToken.None);

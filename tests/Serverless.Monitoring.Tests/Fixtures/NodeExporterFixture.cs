@@ -45,16 +45,7 @@ public sealed class NodeExporterFixture : IAsyncLifetime, IDisposable
     public static async Task<NodeExporterFixture> StartAsync(NodeExporterOptions? options = null, CancellationToken cancellationToken = default)
     {
         var fixture = new NodeExporterFixture(options ?? new NodeExporterOptions());
-        try
-        {
-            await fixture.StartCoreAsync(cancellationToken);
-            return fixture;
-        }
-        catch
-        {
-            fixture.Dispose();
-            throw;
-        }
+        return await FixtureLifetime.StartOrDisposeAsync(fixture, fixture.StartCoreAsync, cancellationToken);
     }
 
     public Task InitializeAsync() => StartCoreAsync(CancellationToken.None);

@@ -55,16 +55,7 @@ public sealed class PrometheusFixture : IAsyncLifetime, IDisposable
     public static async Task<PrometheusFixture> StartAsync(PrometheusOptions? options = null, CancellationToken cancellationToken = default)
     {
         var fixture = new PrometheusFixture(options ?? new PrometheusOptions());
-        try
-        {
-            await fixture.StartCoreAsync(cancellationToken);
-            return fixture;
-        }
-        catch
-        {
-            fixture.Dispose();
-            throw;
-        }
+        return await FixtureLifetime.StartOrDisposeAsync(fixture, fixture.StartCoreAsync, cancellationToken);
     }
 
     /// <summary>An absolute URI on this Prometheus, e.g. <c>GetUri("api/v1/query?query=up")</c>.</summary>
