@@ -12,13 +12,15 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
     /// <summary>The range query's step (0 for an instant query), for <c>step()</c>.</summary>
     public long Step { get; init; }
 
+    /// <summary>Judge counters by their <c>__type__</c> label instead of their name (upstream's type-and-unit labels).</summary>
+    public bool TypeAndUnitLabels { get; init; }
+
     public long Start => start;
 
     public long End => end;
 
-    public List<string> Warnings { get; } = [];
-
-    public List<string> Infos { get; } = [];
+    /// <summary>The query's warnings and infos.</summary>
+    public AnnotationSet Annotations { get; } = new();
 
     public Value Eval(Expr e, long t)
     {
