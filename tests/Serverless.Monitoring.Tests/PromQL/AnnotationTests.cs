@@ -29,6 +29,8 @@ public class AnnotationTests
         { "requests </ requests", 15, ["info: PromQL info: incompatible sample types encountered for binary operator \"</\": float </ float (1:1)"] },
         { "requests >/ 1", 15, [] },
         { "sort(requests)", 15, [] },
+        { "max_over_time(sort(requests)[10m:5m])", 15, ["warn: PromQL warning: sort is ineffective for range queries since results are always ordered by labels (1:15)"] },
+        { "max_over_time(sort(requests)[5m:5m])", 15, [] },
     };
 
     [Theory]

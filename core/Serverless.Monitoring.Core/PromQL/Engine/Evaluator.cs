@@ -136,6 +136,12 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
             first += step;
         }
 
+        if (first < refT)
+        {
+            // A subquery of several steps is a range evaluation of its own: sorting in it is ineffective (as upstream warns).
+            WarnAboutSorting(sq.Expr);
+        }
+
         var byLabels = new Dictionary<LabelSet, MSeries>();
         var order = new List<MSeries>();
         for (var ts = first; ts <= refT; ts += step)
@@ -166,6 +172,15 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
             }
 
             m.Points.Add(new Sample(ts, f));
+        }
+    }
+
+    /// <summary>Upstream's SortInRangeQueryWarning for every sort call in <paramref name="e"/>.</summary>
+    public void WarnAboutSorting(Expr e)
+    {
+        foreach (var sort in ExprWalker.Descendants(e).Where(x => x is CallExpr { Function.Name: "sort" or "sort_desc" or "sort_by_label" or "sort_by_label_desc" }))
+        {
+            Annotations.Add(AnnotationSeverity.Warning, "PromQL warning: sort is ineffective for range queries since results are always ordered by labels", sort.Position);
         }
     }
 

@@ -71,10 +71,7 @@ public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = 
 
         if (start != end)
         {
-            foreach (var sort in ExprWalker.Descendants(expr).Where(e => e is CallExpr { Function.Name: "sort" or "sort_desc" or "sort_by_label" or "sort_by_label_desc" }))
-            {
-                ev.Annotations.Add(AnnotationSeverity.Warning, "PromQL warning: sort is ineffective for range queries since results are always ordered by labels", sort.Position);
-            }
+            ev.WarnAboutSorting(expr);
         }
 
         var series = new Dictionary<LabelSet, List<Sample>>();
