@@ -12,13 +12,15 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
     /// <summary>The range query's step (0 for an instant query), for <c>step()</c>.</summary>
     public long Step { get; init; }
 
+    /// <summary>Judge counters by their <c>__type__</c> label instead of their name (upstream's type-and-unit labels).</summary>
+    public bool TypeAndUnitLabels { get; init; }
+
     public long Start => start;
 
     public long End => end;
 
-    public List<string> Warnings { get; } = [];
-
-    public List<string> Infos { get; } = [];
+    /// <summary>The query's warnings and infos.</summary>
+    public AnnotationSet Annotations { get; } = new();
 
     public Value Eval(Expr e, long t)
     {
@@ -134,6 +136,12 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
             first += step;
         }
 
+        if (first < refT)
+        {
+            // A subquery of several steps is a range evaluation of its own: sorting in it is ineffective (as upstream warns).
+            WarnAboutSorting(sq.Expr);
+        }
+
         var byLabels = new Dictionary<LabelSet, MSeries>();
         var order = new List<MSeries>();
         for (var ts = first; ts <= refT; ts += step)
@@ -164,6 +172,15 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
             }
 
             m.Points.Add(new Sample(ts, f));
+        }
+    }
+
+    /// <summary>Upstream's SortInRangeQueryWarning for every sort call in <paramref name="e"/>.</summary>
+    public void WarnAboutSorting(Expr e)
+    {
+        foreach (var sort in ExprWalker.Descendants(e).Where(x => x is CallExpr { Function.Name: "sort" or "sort_desc" or "sort_by_label" or "sort_by_label_desc" }))
+        {
+            Annotations.Add(AnnotationSeverity.Warning, "PromQL warning: sort is ineffective for range queries since results are always ordered by labels", sort.Position);
         }
     }
 

@@ -10,6 +10,12 @@ public sealed record EngineOptions
 
     /// <summary>Subquery step when none is written (1 minute).</summary>
     public TimeSpan DefaultEvaluationInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Judge whether rate/increase input is a counter by its <c>__type__</c> label rather than its
+    /// name suffix (upstream's type-and-unit-labels feature; off by default, as there).
+    /// </summary>
+    public bool EnableTypeAndUnitLabels { get; init; }
 }
 
 /// <summary>
@@ -32,7 +38,7 @@ public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = 
     {
         ArgumentNullException.ThrowIfNull(expr);
         var lookback = (long)_options.LookbackDelta.TotalMilliseconds;
-        var ev = new Evaluator(start, end, lookback, (long)_options.DefaultEvaluationInterval.TotalMilliseconds) { Step = step };
+        var ev = new Evaluator(start, end, lookback, (long)_options.DefaultEvaluationInterval.TotalMilliseconds) { Step = step, TypeAndUnitLabels = _options.EnableTypeAndUnitLabels };
         await LoadAsync(ev, expr, start, end, lookback, ct).ConfigureAwait(false);
 
         if (instant)
@@ -40,21 +46,19 @@ public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = 
             var v = ev.Eval(expr, start);
             return v switch
             {
-                ScalarValue s => new QueryResult { Type = ExprType.Scalar, Scalar = new Sample(start, s.V), Warnings = ev.Warnings, Infos = ev.Infos },
-                StringValue s => new QueryResult { Type = ExprType.String, StringValue = s.S, Warnings = ev.Warnings, Infos = ev.Infos },
+                ScalarValue s => new QueryResult { Type = ExprType.Scalar, Scalar = new Sample(start, s.V), Annotations = ev.Annotations.ToList() },
+                StringValue s => new QueryResult { Type = ExprType.String, StringValue = s.S, Annotations = ev.Annotations.ToList() },
                 VectorValue vec => new QueryResult
                 {
                     Type = ExprType.Vector,
                     Series = vec.Samples.Select(x => new ResultSeries(x.Metric, [new Sample(start, x.F)])).ToArray(),
-                    Warnings = ev.Warnings,
-                    Infos = ev.Infos,
+                    Annotations = ev.Annotations.ToList(),
                 },
                 MatrixValue m => new QueryResult
                 {
                     Type = ExprType.Matrix,
                     Series = m.Series.Where(s => s.Points.Count > 0).Select(s => new ResultSeries(s.Metric, s.Points)).ToArray(),
-                    Warnings = ev.Warnings,
-                    Infos = ev.Infos,
+                    Annotations = ev.Annotations.ToList(),
                 },
                 _ => throw new InvalidOperationException("unexpected value"),
             };
@@ -65,9 +69,9 @@ public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = 
             throw new PromQLEvaluationException($"invalid expression type \"{expr.Type.Name()}\" for range query, must be Scalar or instant Vector");
         }
 
-        if (start != end && ExprWalker.Descendants(expr).Any(e => e is CallExpr { Function.Name: "sort" or "sort_desc" or "sort_by_label" or "sort_by_label_desc" }))
+        if (start != end)
         {
-            ev.Warnings.Add("PromQL warning: sorting functions have no effect on the order of range query results");
+            ev.WarnAboutSorting(expr);
         }
 
         var series = new Dictionary<LabelSet, List<Sample>>();
@@ -99,8 +103,7 @@ public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = 
         {
             Type = ExprType.Matrix,
             Series = order.Order(Comparer<LabelSet>.Create(LabelSet.Compare)).Select(l => new ResultSeries(l, series[l])).ToArray(),
-            Warnings = ev.Warnings,
-            Infos = ev.Infos,
+            Annotations = ev.Annotations.ToList(),
         };
 
         void Append(LabelSet l, Sample p)

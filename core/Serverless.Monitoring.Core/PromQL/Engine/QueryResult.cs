@@ -20,11 +20,14 @@ public sealed class QueryResult
     /// <summary>Vector or matrix series, in the engine's output order.</summary>
     public IReadOnlyList<ResultSeries> Series { get; init; } = [];
 
-    /// <summary>Warning annotations.</summary>
-    public IReadOnlyList<string> Warnings { get; init; } = [];
+    /// <summary>Warnings and infos, each with the query position it points at (<see cref="Annotation.Format"/>).</summary>
+    public IReadOnlyList<Annotation> Annotations { get; init; } = [];
 
-    /// <summary>Info annotations.</summary>
-    public IReadOnlyList<string> Infos { get; init; } = [];
+    /// <summary>Warning texts without positions.</summary>
+    public IReadOnlyList<string> Warnings => [.. Annotations.Where(a => a.Severity == AnnotationSeverity.Warning).Select(a => a.Message)];
+
+    /// <summary>Info texts without positions.</summary>
+    public IReadOnlyList<string> Infos => [.. Annotations.Where(a => a.Severity == AnnotationSeverity.Info).Select(a => a.Message)];
 }
 
 /// <summary>An evaluation error with Prometheus's text.</summary>
