@@ -20,7 +20,23 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
 
     public List<string> Infos { get; } = [];
 
+    /// <summary>The query's sample budget and deadline.</summary>
+    public required QueryLimiter Limiter { get; init; }
+
+    /// <summary>Evaluates <paramref name="e"/> at <paramref name="t"/>, counting the samples its value holds.</summary>
     public Value Eval(Expr e, long t)
+    {
+        Limiter.ThrowIfStopped();
+        var v = EvalNode(e, t);
+        if (e is not (ParenExpr or StepInvariantExpr or UnaryExpr { Op: not TokenKind.Sub }))
+        {
+            Limiter.Add(QueryLimiter.CountSamples(v));
+        }
+
+        return v;
+    }
+
+    private Value EvalNode(Expr e, long t)
     {
         switch (e)
         {
@@ -80,8 +96,10 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
     {
         var refT = RefTime(t, vs.Timestamp, vs.At, vs.OriginalOffset);
         var result = new List<VSample>();
+        var n = 0;
         foreach (var s in Series[vs])
         {
+            CheckEvery(ref n);
             var i = s.LastAtOrBefore(refT);
             if (i < 0 || s.Ts[i] <= refT - lookback || StaleMarker.IsStale(s.Vs[i]))
             {
@@ -100,8 +118,10 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
         var refT = RefTime(t, vs.Timestamp, vs.At, vs.OriginalOffset);
         var from = refT - (long)ms.Range.TotalMilliseconds;
         var result = new List<MSeries>();
+        var n = 0;
         foreach (var s in Series[vs])
         {
+            CheckEvery(ref n);
             var i = s.LastAtOrBefore(from) + 1;
             List<Sample>? points = null;
             for (; i < s.Ts.Length && s.Ts[i] <= refT; i++)
@@ -136,12 +156,18 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
 
         var byLabels = new Dictionary<LabelSet, MSeries>();
         var order = new List<MSeries>();
+
+        // As upstream: each inner step's intermediates are dropped, the points gathered so far are held.
+        var held = Limiter.Current;
+        long points = 0;
         for (var ts = first; ts <= refT; ts += step)
         {
+            Limiter.Current = held + points;
             var v = Eval(sq.Expr, ts);
             if (v is ScalarValue s)
             {
                 Add(LabelSet.Empty, ts, s.V);
+                points++;
             }
             else if (v is VectorValue vec)
             {
@@ -149,9 +175,12 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
                 {
                     Add(x.Metric, ts, x.F);
                 }
+
+                points += vec.Samples.Count;
             }
         }
 
+        Limiter.Current = held; // the result's points are counted by Eval
         return new MatrixValue(order, from, refT);
 
         void Add(LabelSet l, long ts, double f)
@@ -164,6 +193,15 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
             }
 
             m.Points.Add(new Sample(ts, f));
+        }
+    }
+
+    /// <summary>A deadline check every 1024 series of a selector: cheap, yet bounded between checks.</summary>
+    private void CheckEvery(ref int n)
+    {
+        if ((++n & 1023) == 0)
+        {
+            Limiter.ThrowIfStopped();
         }
     }
 

@@ -2,52 +2,62 @@ using Serverless.Monitoring.Core.Model;
 
 namespace Serverless.Monitoring.Core.PromQL.Engine;
 
-/// <summary>Engine settings.</summary>
-public sealed record EngineOptions
-{
-    /// <summary>How far back an instant selector looks for a sample (5 minutes).</summary>
-    public TimeSpan LookbackDelta { get; init; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>Subquery step when none is written (1 minute).</summary>
-    public TimeSpan DefaultEvaluationInterval { get; init; } = TimeSpan.FromMinutes(1);
-}
-
 /// <summary>
 /// Evaluates PromQL (upstream's promql/engine.go): instant queries, and range queries step by
 /// step. Series are selected once per query, then every step is evaluated in memory.
 /// </summary>
-public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = null)
+public sealed class PromQLEngine(ISeriesSource source, PromQLEngineOptions? options = null)
 {
-    private readonly EngineOptions _options = options ?? new EngineOptions();
+    private readonly PromQLEngineOptions _options = Validated(options ?? new PromQLEngineOptions());
 
     /// <summary>An instant query at <paramref name="timeMs"/>.</summary>
+    /// <exception cref="PromQLEvaluationException">Evaluation failed, the query exceeded <see cref="PromQLEngineOptions.MaxSamples"/>
+    /// or <see cref="PromQLEngineOptions.Timeout"/>, or <paramref name="cancellationToken"/> was canceled (see its ErrorType).</exception>
     public Task<QueryResult> InstantQueryAsync(Expr expr, long timeMs, CancellationToken cancellationToken = default) =>
         RunAsync(expr, timeMs, timeMs, 0, instant: true, cancellationToken);
 
     /// <summary>A range query from <paramref name="startMs"/> to <paramref name="endMs"/> every <paramref name="stepMs"/>.</summary>
+    /// <exception cref="PromQLEvaluationException">As for <see cref="InstantQueryAsync"/>.</exception>
     public Task<QueryResult> RangeQueryAsync(Expr expr, long startMs, long endMs, long stepMs, CancellationToken cancellationToken = default) =>
         RunAsync(expr, startMs, endMs, stepMs, instant: false, cancellationToken);
+
+    private static PromQLEngineOptions Validated(PromQLEngineOptions options)
+    {
+        options.Validate();
+        return options;
+    }
 
     private async Task<QueryResult> RunAsync(Expr expr, long start, long end, long step, bool instant, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(expr);
+        using var limiter = new QueryLimiter(_options.MaxSamples, _options.Timeout, ct);
+        limiter.ThrowIfStopped(QueryLimiter.ExecutionStage);
         var lookback = (long)_options.LookbackDelta.TotalMilliseconds;
-        var ev = new Evaluator(start, end, lookback, (long)_options.DefaultEvaluationInterval.TotalMilliseconds) { Step = step };
-        await LoadAsync(ev, expr, start, end, lookback, ct).ConfigureAwait(false);
+        var ev = new Evaluator(start, end, lookback, (long)_options.DefaultEvaluationInterval.TotalMilliseconds) { Step = step, Limiter = limiter };
+        try
+        {
+            await LoadAsync(ev, expr, start, end, lookback, limiter).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (limiter.IsStopped)
+        {
+            limiter.ThrowIfStopped();
+            throw;
+        }
 
         if (instant)
         {
             var v = ev.Eval(expr, start);
             return v switch
             {
-                ScalarValue s => new QueryResult { Type = ExprType.Scalar, Scalar = new Sample(start, s.V), Warnings = ev.Warnings, Infos = ev.Infos },
-                StringValue s => new QueryResult { Type = ExprType.String, StringValue = s.S, Warnings = ev.Warnings, Infos = ev.Infos },
+                ScalarValue s => new QueryResult { Type = ExprType.Scalar, Scalar = new Sample(start, s.V), Warnings = ev.Warnings, Infos = ev.Infos, PeakSamples = limiter.Peak },
+                StringValue s => new QueryResult { Type = ExprType.String, StringValue = s.S, Warnings = ev.Warnings, Infos = ev.Infos, PeakSamples = limiter.Peak },
                 VectorValue vec => new QueryResult
                 {
                     Type = ExprType.Vector,
                     Series = vec.Samples.Select(x => new ResultSeries(x.Metric, [new Sample(start, x.F)])).ToArray(),
                     Warnings = ev.Warnings,
                     Infos = ev.Infos,
+                    PeakSamples = limiter.Peak,
                 },
                 MatrixValue m => new QueryResult
                 {
@@ -55,6 +65,7 @@ public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = 
                     Series = m.Series.Where(s => s.Points.Count > 0).Select(s => new ResultSeries(s.Metric, s.Points)).ToArray(),
                     Warnings = ev.Warnings,
                     Infos = ev.Infos,
+                    PeakSamples = limiter.Peak,
                 },
                 _ => throw new InvalidOperationException("unexpected value"),
             };
@@ -72,13 +83,17 @@ public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = 
 
         var series = new Dictionary<LabelSet, List<Sample>>();
         var order = new List<LabelSet>();
+
+        // As upstream: a step's intermediates are dropped after it, the output points gathered so far stay held.
+        long held = 0;
         for (var t = start; t <= end; t += step)
         {
-            ct.ThrowIfCancellationRequested();
+            limiter.Current = held;
             var v = ev.Eval(expr, t);
             if (v is ScalarValue s)
             {
                 Append(LabelSet.Empty, new Sample(t, s.V));
+                held++;
             }
             else if (v is VectorValue vec)
             {
@@ -92,6 +107,8 @@ public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = 
 
                     Append(x.Metric, new Sample(t, x.F));
                 }
+
+                held += vec.Samples.Count;
             }
         }
 
@@ -101,6 +118,7 @@ public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = 
             Series = order.Order(Comparer<LabelSet>.Create(LabelSet.Compare)).Select(l => new ResultSeries(l, series[l])).ToArray(),
             Warnings = ev.Warnings,
             Infos = ev.Infos,
+            PeakSamples = limiter.Peak,
         };
 
         void Append(LabelSet l, Sample p)
@@ -117,19 +135,21 @@ public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = 
     }
 
     /// <summary>Selects every selector's series over the widest window any step can need.</summary>
-    private async Task LoadAsync(Evaluator ev, Expr root, long start, long end, long lookback, CancellationToken ct)
+    private async Task LoadAsync(Evaluator ev, Expr root, long start, long end, long lookback, QueryLimiter limiter)
     {
         var windows = new List<(VectorSelector Selector, long Min, long Max)>();
         Collect(root, 0, 0, false);
         foreach (var (sel, min, max) in windows)
         {
-            var found = await source.SelectAsync(sel.Matchers, min, max, ct).ConfigureAwait(false);
+            var found = await source.SelectAsync(sel.Matchers, min, max, limiter.Token).ConfigureAwait(false);
             var loaded = new List<LoadedSeries>(found.Count);
             foreach (var s in found)
             {
+                limiter.ThrowIfStopped();
                 var ts = new List<long>();
                 var vs = new List<double>();
                 var it = s.Iterator();
+                var uncounted = 0;
                 if (it.Seek(min))
                 {
                     do
@@ -141,9 +161,19 @@ public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = 
 
                         ts.Add(it.Timestamp);
                         vs.Add(it.Value);
+
+                        // Selected samples stay in memory for the whole query: counted (and the deadline checked) in chunks.
+                        if (++uncounted == 1 << 16)
+                        {
+                            limiter.AddSelected(uncounted);
+                            limiter.ThrowIfStopped();
+                            uncounted = 0;
+                        }
                     }
                     while (it.MoveNext());
                 }
+
+                limiter.AddSelected(uncounted);
 
                 loaded.Add(new LoadedSeries(s.Labels, ts.ToArray(), vs.ToArray()));
             }

@@ -1,0 +1,32 @@
+namespace Serverless.Monitoring.Core.PromQL.Engine;
+
+/// <summary>Engine settings (upstream's EngineOpts and query flags).</summary>
+public sealed record PromQLEngineOptions
+{
+    /// <summary>How far back an instant selector looks for a sample (5 minutes).</summary>
+    public TimeSpan LookbackDelta { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Subquery step when none is written (1 minute).</summary>
+    public TimeSpan DefaultEvaluationInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Most samples a query may hold in memory at once (upstream's <c>--query.max-samples</c>, 50,000,000);
+    /// also caps the raw samples a query may select from storage.
+    /// </summary>
+    public int MaxSamples { get; init; } = 50_000_000;
+
+    /// <summary>Longest a query may run (upstream's <c>--query.timeout</c>, 2 minutes); <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for none.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Throws when a setting is out of range.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LookbackDelta, TimeSpan.Zero, nameof(LookbackDelta));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DefaultEvaluationInterval, TimeSpan.Zero, nameof(DefaultEvaluationInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxSamples, 0, nameof(MaxSamples));
+        if (Timeout != System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Timeout, TimeSpan.Zero, nameof(Timeout));
+        }
+    }
+}
