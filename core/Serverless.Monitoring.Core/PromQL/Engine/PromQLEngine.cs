@@ -30,7 +30,7 @@ public sealed class PromQLEngine(ISeriesSource source, PromQLEngineOptions? opti
     private async Task<QueryResult> RunAsync(Expr expr, long start, long end, long step, bool instant, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(expr);
-        using var limiter = new QueryLimiter(_options.MaxSamples, _options.Timeout, ct);
+        using var limiter = new QueryLimiter(_options, ct);
         limiter.ThrowIfStopped(QueryLimiter.ExecutionStage);
         var lookback = (long)_options.LookbackDelta.TotalMilliseconds;
         var ev = new Evaluator(start, end, lookback, (long)_options.DefaultEvaluationInterval.TotalMilliseconds) { Step = step, Limiter = limiter };
@@ -138,7 +138,7 @@ public sealed class PromQLEngine(ISeriesSource source, PromQLEngineOptions? opti
     private async Task LoadAsync(Evaluator ev, Expr root, long start, long end, long lookback, QueryLimiter limiter)
     {
         var windows = new List<(VectorSelector Selector, long Min, long Max)>();
-        Collect(root, 0, 0, false);
+        Collect(root, start, end);
         foreach (var (sel, min, max) in windows)
         {
             var found = await source.SelectAsync(sel.Matchers, min, max, limiter.Token).ConfigureAwait(false);
@@ -181,39 +181,51 @@ public sealed class PromQLEngine(ISeriesSource source, PromQLEngineOptions? opti
             ev.Series[sel] = loaded;
         }
 
-        void Collect(Expr e, long before, long offset, bool pinned)
+        // [from, to] is the span of times at which e is evaluated; @ pins it, offsets shift it.
+        void Collect(Expr e, long from, long to)
         {
             switch (e)
             {
                 case VectorSelector v:
-                    Add(v, before, offset, pinned);
+                    Add(v, from, to, lookback);
                     return;
                 case MatrixSelector m:
-                    Add(m.Selector, before + (long)m.Range.TotalMilliseconds, offset, pinned);
+                    // A range selector needs its window only, not the lookback before it.
+                    Add(m.Selector, from, to, (long)m.Range.TotalMilliseconds);
                     return;
                 case SubqueryExpr q:
-                    Collect(q.Expr, before + (long)q.Range.TotalMilliseconds + ev.DefaultInterval, offset + (long)q.OriginalOffset.TotalMilliseconds, pinned || q.Timestamp is not null || q.At != AtModifier.None);
-                    return;
+                    {
+                        var (f, t) = Shift(q.Timestamp, q.At, q.OriginalOffset, from, to);
+                        Collect(q.Expr, f - (long)q.Range.TotalMilliseconds, t);
+                        return;
+                    }
+
                 default:
                     foreach (var c in ExprWalker.Children(e))
                     {
-                        Collect(c, before, offset, pinned);
+                        Collect(c, from, to);
                     }
 
                     return;
             }
         }
 
-        void Add(VectorSelector v, long before, long offset, bool pinned)
+        void Add(VectorSelector v, long from, long to, long window)
         {
-            if (pinned || v.Timestamp is not null || v.At != AtModifier.None)
-            {
-                windows.Add((v, long.MinValue / 4, long.MaxValue / 4));
-                return;
-            }
+            var (f, t) = Shift(v.Timestamp, v.At, v.OriginalOffset, from, to);
+            windows.Add((v, f - window, t));
+        }
 
-            var off = offset + (long)v.OriginalOffset.TotalMilliseconds;
-            windows.Add((v, start - before - lookback - off, end - off));
+        (long From, long To) Shift(long? at, AtModifier atMod, TimeSpan offset, long from, long to)
+        {
+            var (f, t) = atMod switch
+            {
+                AtModifier.Start => (start, start),
+                AtModifier.End => (end, end),
+                _ => at is { } pinned ? (pinned, pinned) : (from, to),
+            };
+            var off = (long)offset.TotalMilliseconds;
+            return (f - off, t - off);
         }
     }
 }

@@ -10,10 +10,16 @@ public sealed record PromQLEngineOptions
     public TimeSpan DefaultEvaluationInterval { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// Most samples a query may hold in memory at once (upstream's <c>--query.max-samples</c>, 50,000,000);
-    /// also caps the raw samples a query may select from storage.
+    /// Most samples a query may hold in memory at once while evaluating (upstream's <c>--query.max-samples</c>,
+    /// 50,000,000), counted as upstream's peak samples are.
     /// </summary>
     public int MaxSamples { get; init; } = 50_000_000;
+
+    /// <summary>
+    /// Most raw samples a query may select from storage (50,000,000). This engine keeps every selected
+    /// sample in memory for the whole query, where upstream streams them; this caps that.
+    /// </summary>
+    public int MaxSelectedSamples { get; init; } = 50_000_000;
 
     /// <summary>Longest a query may run (upstream's <c>--query.timeout</c>, 2 minutes); <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for none.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(2);
@@ -24,6 +30,7 @@ public sealed record PromQLEngineOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LookbackDelta, TimeSpan.Zero, nameof(LookbackDelta));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DefaultEvaluationInterval, TimeSpan.Zero, nameof(DefaultEvaluationInterval));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxSamples, 0, nameof(MaxSamples));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxSelectedSamples, 0, nameof(MaxSelectedSamples));
         if (Timeout != System.Threading.Timeout.InfiniteTimeSpan)
         {
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Timeout, TimeSpan.Zero, nameof(Timeout));

@@ -18,11 +18,14 @@ internal sealed class QueryLimiter : IDisposable
     private readonly CancellationTokenSource _stop;
     private readonly long _deadline;
     private readonly long _maxSamples;
+    private readonly long _maxSelected;
     private long _selected;
 
-    public QueryLimiter(int maxSamples, TimeSpan timeout, CancellationToken caller)
+    public QueryLimiter(PromQLEngineOptions options, CancellationToken caller)
     {
-        _maxSamples = maxSamples;
+        _maxSamples = options.MaxSamples;
+        _maxSelected = options.MaxSelectedSamples;
+        var timeout = options.Timeout;
         _caller = caller;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(caller);
         _deadline = long.MaxValue;
@@ -64,7 +67,7 @@ internal sealed class QueryLimiter : IDisposable
     public void AddSelected(long samples)
     {
         _selected += samples;
-        if (_selected > _maxSamples)
+        if (_selected > _maxSelected)
         {
             throw TooManySamples();
         }
