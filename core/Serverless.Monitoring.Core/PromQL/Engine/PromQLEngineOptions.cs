@@ -29,8 +29,8 @@ public sealed record PromQLEngineOptions
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LookbackDelta, TimeSpan.Zero, nameof(LookbackDelta));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(DefaultEvaluationInterval, TimeSpan.Zero, nameof(DefaultEvaluationInterval));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxSamples, 0, nameof(MaxSamples));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(MaxSelectedSamples, 0, nameof(MaxSelectedSamples));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxSamples, nameof(MaxSamples));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxSelectedSamples, nameof(MaxSelectedSamples));
         if (Timeout != System.Threading.Timeout.InfiniteTimeSpan)
         {
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Timeout, TimeSpan.Zero, nameof(Timeout));
