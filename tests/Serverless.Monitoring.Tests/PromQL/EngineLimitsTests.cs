@@ -191,6 +191,13 @@ public sealed class EngineLimitsTests
     public void Out_of_range_options_are_refused(PromQLEngineOptions options) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new PromQLEngine(Small, options));
 
+    [Theory]
+    [InlineData(0, 0, 0)]
+    [InlineData(0, 60, -1)]
+    [InlineData(60, 0, 1)]
+    public async Task A_range_query_needs_a_positive_step_and_an_end_after_its_start(long start, long end, long step) =>
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => new PromQLEngine(Small).RangeQueryAsync(Parser.ParseExpr("a"), start * 1000, end * 1000, step * 1000));
+
     [Fact]
     public async Task An_infinite_timeout_is_no_timeout()
     {

@@ -18,8 +18,13 @@ public sealed class PromQLEngine(ISeriesSource source, PromQLEngineOptions? opti
 
     /// <summary>A range query from <paramref name="startMs"/> to <paramref name="endMs"/> every <paramref name="stepMs"/>.</summary>
     /// <exception cref="PromQLEvaluationException">As for <see cref="InstantQueryAsync"/>.</exception>
-    public Task<QueryResult> RangeQueryAsync(Expr expr, long startMs, long endMs, long stepMs, CancellationToken cancellationToken = default) =>
-        RunAsync(expr, startMs, endMs, stepMs, instant: false, cancellationToken);
+    /// <exception cref="ArgumentOutOfRangeException">The step is not positive or the end is before the start (the HTTP layer's checks).</exception>
+    public Task<QueryResult> RangeQueryAsync(Expr expr, long startMs, long endMs, long stepMs, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(stepMs, 0);
+        ArgumentOutOfRangeException.ThrowIfLessThan(endMs, startMs);
+        return RunAsync(expr, startMs, endMs, stepMs, instant: false, cancellationToken);
+    }
 
     private static PromQLEngineOptions Validated(PromQLEngineOptions options)
     {
