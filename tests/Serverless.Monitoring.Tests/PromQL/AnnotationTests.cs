@@ -64,7 +64,7 @@ public class AnnotationTests
     [InlineData(true, "rate(typed_counter[15m])", null)]
     public async Task TypeAndUnitLabelsJudgeCountersByTheirTypeLabel(bool typeAndUnitLabels, string query, string? expected)
     {
-        var engine = new PromQLEngine(Source(), new EngineOptions { EnableTypeAndUnitLabels = typeAndUnitLabels });
+        var engine = new PromQLEngine(Source(), new PromQLEngineOptions { EnableTypeAndUnitLabels = typeAndUnitLabels });
         var result = await engine.InstantQueryAsync(Parser.ParseExpr(query), 15 * 60_000L);
         Assert.Equal(expected is null ? [] : ["info: " + expected], Describe(result, query));
     }

@@ -32,7 +32,7 @@ internal sealed partial class ScriptRunner
     private readonly Dictionary<LabelSet, List<long>> _nhcbSamples = [];
 
     /// <summary>The engine's lookback (the default, as the runner uses it).</summary>
-    private readonly long _lookbackMs = (long)new EngineOptions().LookbackDelta.TotalMilliseconds;
+    private readonly long _lookbackMs = (long)new PromQLEngineOptions().LookbackDelta.TotalMilliseconds;
 
     public int Passed { get; private set; }
 

@@ -22,7 +22,23 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
     /// <summary>The query's warnings and infos.</summary>
     public AnnotationSet Annotations { get; } = new();
 
+    /// <summary>The query's sample budget and deadline.</summary>
+    public required QueryLimiter Limiter { get; init; }
+
+    /// <summary>Evaluates <paramref name="e"/> at <paramref name="t"/>, counting the samples its value holds.</summary>
     public Value Eval(Expr e, long t)
+    {
+        Limiter.ThrowIfStopped();
+        var v = EvalNode(e, t);
+        if (e is not (ParenExpr or StepInvariantExpr or UnaryExpr { Op: not TokenKind.Sub }))
+        {
+            Limiter.Add(QueryLimiter.CountSamples(v));
+        }
+
+        return v;
+    }
+
+    private Value EvalNode(Expr e, long t)
     {
         switch (e)
         {
@@ -82,8 +98,10 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
     {
         var refT = RefTime(t, vs.Timestamp, vs.At, vs.OriginalOffset);
         var result = new List<VSample>();
+        var n = 0;
         foreach (var s in Series[vs])
         {
+            CheckEvery(ref n);
             var i = s.LastAtOrBefore(refT);
             if (i < 0 || s.Ts[i] <= refT - lookback || StaleMarker.IsStale(s.Vs[i]))
             {
@@ -102,8 +120,10 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
         var refT = RefTime(t, vs.Timestamp, vs.At, vs.OriginalOffset);
         var from = refT - (long)ms.Range.TotalMilliseconds;
         var result = new List<MSeries>();
+        var n = 0;
         foreach (var s in Series[vs])
         {
+            CheckEvery(ref n);
             var i = s.LastAtOrBefore(from) + 1;
             List<Sample>? points = null;
             for (; i < s.Ts.Length && s.Ts[i] <= refT; i++)
@@ -144,12 +164,18 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
 
         var byLabels = new Dictionary<LabelSet, MSeries>();
         var order = new List<MSeries>();
+
+        // As upstream: each inner step's intermediates are dropped, the points gathered so far are held.
+        var held = Limiter.Current;
+        long points = 0;
         for (var ts = first; ts <= refT; ts += step)
         {
+            Limiter.Current = held + points;
             var v = Eval(sq.Expr, ts);
             if (v is ScalarValue s)
             {
                 Add(LabelSet.Empty, ts, s.V);
+                points++;
             }
             else if (v is VectorValue vec)
             {
@@ -157,9 +183,12 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
                 {
                     Add(x.Metric, ts, x.F);
                 }
+
+                points += vec.Samples.Count;
             }
         }
 
+        Limiter.Current = held; // the result's points are counted by Eval
         return new MatrixValue(order, from, refT);
 
         void Add(LabelSet l, long ts, double f)
@@ -181,6 +210,15 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
         foreach (var sort in ExprWalker.Descendants(e).Where(x => x is CallExpr { Function.Name: "sort" or "sort_desc" or "sort_by_label" or "sort_by_label_desc" }))
         {
             Annotations.Add(AnnotationSeverity.Warning, "PromQL warning: sort is ineffective for range queries since results are always ordered by labels", sort.Position);
+        }
+    }
+
+    /// <summary>A deadline check every 1024 series of a selector: cheap, yet bounded between checks.</summary>
+    private void CheckEvery(ref int n)
+    {
+        if ((++n & 1023) == 0)
+        {
+            Limiter.ThrowIfStopped();
         }
     }
 

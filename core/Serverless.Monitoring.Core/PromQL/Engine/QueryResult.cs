@@ -28,25 +28,7 @@ public sealed class QueryResult
 
     /// <summary>Info texts without positions.</summary>
     public IReadOnlyList<string> Infos => [.. Annotations.Where(a => a.Severity == AnnotationSeverity.Info).Select(a => a.Message)];
-}
 
-/// <summary>An evaluation error with Prometheus's text.</summary>
-public sealed class PromQLEvaluationException : Exception
-{
-    /// <summary>Creates the error.</summary>
-    public PromQLEvaluationException(string message)
-        : base(message)
-    {
-    }
-
-    /// <summary>Creates the error.</summary>
-    public PromQLEvaluationException()
-    {
-    }
-
-    /// <summary>Creates the error.</summary>
-    public PromQLEvaluationException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
+    /// <summary>The most samples the query held in memory at once (upstream's <c>peakSamples</c> statistic).</summary>
+    public long PeakSamples { get; init; }
 }
