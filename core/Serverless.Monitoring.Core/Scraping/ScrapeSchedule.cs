@@ -4,7 +4,8 @@ namespace Serverless.Monitoring.Core.Scraping;
 /// When a target is scraped: at the instants whose distance from the Unix epoch, modulo the
 /// interval, is the target's offset (as Prometheus pins a target's phase to absolute time). A
 /// timer tick that covers [from, from + period) scrapes the targets with a slot inside it, so
-/// any tick period works and a target is scraped once per interval whichever process ticks.
+/// any tick period up to the shortest interval works, and a target is scraped once per interval
+/// whichever process ticks.
 /// </summary>
 public static class ScrapeSchedule
 {

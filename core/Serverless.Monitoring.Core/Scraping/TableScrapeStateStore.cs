@@ -89,7 +89,7 @@ public sealed class TableScrapeStateStore(ITableStore table) : IScrapeStateStore
     /// <summary>Count, then per series its label count and length-prefixed UTF-8 names and values.</summary>
     private static byte[] Encode(IReadOnlyCollection<LabelSet> series)
     {
-        var writer = new ArrayBufferWriter<byte>(series.Count * 128);
+        var writer = new ArrayBufferWriter<byte>(Math.Max(256, series.Count * 128));
         WriteVarint(writer, (uint)series.Count);
         foreach (var labels in series)
         {

@@ -31,6 +31,11 @@ public sealed class LoopbackHttpServer : IDisposable
 
     public void Dispose()
     {
+        if (!_listener.IsListening)
+        {
+            return;
+        }
+
         _listener.Stop();
         _listener.Close();
         try
