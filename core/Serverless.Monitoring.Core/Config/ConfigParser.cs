@@ -103,6 +103,9 @@ internal sealed partial class ConfigParser
     public string ResolvePath(string path) =>
         path.Length == 0 || Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(_directory, path));
 
+    /// <summary>The root node of a single-document YAML text (null node when empty).</summary>
+    internal ConfigNode LoadDocument(string yaml) => Load(yaml);
+
     private ConfigNode Load(string yaml)
     {
         var stream = new YamlStream();
