@@ -121,7 +121,9 @@ public sealed class ScrapeManager
             var target = runtime.Target;
             var loop = await LoopAsync(runtime, cancellationToken);
             var start = _time.GetUtcNow();
-            using var response = await _scraper.ScrapeAsync(target, cancellationToken);
+            using var response = target.ForcedFailure is { } forced
+                ? ScrapeResponse.Failed(forced, TimeSpan.Zero)
+                : await _scraper.ScrapeAsync(target, cancellationToken);
             var output = loop.Append(response.Body, response.ContentType, start.ToUnixTimeMilliseconds(), response.Duration, response.Error);
             await _publish(target.Key, output.Series, cancellationToken);
             if (loop.PreviousSeriesFingerprint != runtime.SavedFingerprint)

@@ -1,3 +1,4 @@
+using Serverless.Monitoring.Core.Config;
 using Serverless.Monitoring.Core.Hashing;
 using Serverless.Monitoring.Core.Model;
 
@@ -34,6 +35,12 @@ public sealed record ScrapeTarget
     /// applied) and returns false to drop it. Null when there are none.
     /// </summary>
     public Func<LabelSetBuilder, bool>? MetricRelabel { get; init; }
+
+    /// <summary>TLS settings for https targets (CA, client certificate, server name, verification).</summary>
+    public TlsConfig Tls { get; init; } = TlsConfig.Default;
+
+    /// <summary>When set, every scrape fails with this reason without a request (e.g. target_limit exceeded).</summary>
+    public string? ForcedFailure { get; init; }
 
     /// <summary>Headers every request carries (<c>Authorization</c> from basic_auth or authorization).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
