@@ -19,6 +19,7 @@ public sealed class SampleMessageBuilder
 
     // The compressed/raw ratio of recent messages; races between concurrent publishers are benign.
     private double _ratio = InitialRatio;
+    private volatile bool _calibrated;
 
     public SampleMessageBuilder(int maxMessageBytes)
     {
@@ -50,10 +51,16 @@ public sealed class SampleMessageBuilder
                 sizes[i + 1] = sizes[i] + ProtoWriter.LengthDelimitedSize(payload);
             }
 
-            var target = TargetRawBytes();
+            if (!_calibrated && sizes[series.Count] > GuaranteedRawBytes)
+            {
+                Calibrate(state, sizes);
+            }
+
             var start = 0;
             while (start < series.Count)
             {
+                // Re-read per group: every message compressed refines the ratio.
+                var target = TargetRawBytes();
                 var end = start + 1;
                 while (end < series.Count && sizes[end + 1] - sizes[start] <= target)
                 {
@@ -70,6 +77,53 @@ public sealed class SampleMessageBuilder
         }
 
         return new SampleMessages(state.Messages, state.Dropped, state.RawBytes, state.Samples);
+    }
+
+    /// <summary>
+    /// Learns the compression ratio from the first series (about one message's worth of raw
+    /// bytes) before the first large publication, so its groups are sized right from the start.
+    /// </summary>
+    private void Calibrate(BuildState state, long[] sizes)
+    {
+        var end = 1;
+        while (end < state.Series.Count && sizes[end + 1] <= MaxMessageBytes)
+        {
+            end++;
+        }
+
+        var raw = sizes[end];
+        if (raw > Array.MaxLength)
+        {
+            return;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent((int)raw);
+        try
+        {
+            var writer = new ProtoWriter(buffer);
+            WriteGroup(ref writer, state, 0, end);
+            var compressed = SnappyBlock.Encode(buffer.AsSpan(0, (int)raw));
+            Volatile.Write(ref _ratio, (double)compressed.Length / raw);
+            _calibrated = true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static long WriteGroup(ref ProtoWriter writer, BuildState state, int start, int end)
+    {
+        long samples = 0;
+        for (var i = start; i < end; i++)
+        {
+            var s = state.Series[i];
+            var payload = RemoteWriteEncoder.SeriesPayloadSize(s.Labels, s.Samples, 0, s.Samples.Count);
+            RemoteWriteEncoder.WriteSeries(ref writer, s.Labels, s.Samples, 0, s.Samples.Count, payload);
+            samples += s.Samples.Count;
+        }
+
+        return samples;
     }
 
     private long TargetRawBytes()
@@ -150,15 +204,7 @@ public sealed class SampleMessageBuilder
         try
         {
             var writer = new ProtoWriter(buffer);
-            long samples = 0;
-            for (var i = start; i < end; i++)
-            {
-                var s = state.Series[i];
-                var payload = RemoteWriteEncoder.SeriesPayloadSize(s.Labels, s.Samples, 0, s.Samples.Count);
-                RemoteWriteEncoder.WriteSeries(ref writer, s.Labels, s.Samples, 0, s.Samples.Count, payload);
-                samples += s.Samples.Count;
-            }
-
+            var samples = WriteGroup(ref writer, state, start, end);
             return Accept(state, buffer.AsSpan(0, raw), samples, out compressedLength);
         }
         finally
@@ -190,7 +236,7 @@ public sealed class SampleMessageBuilder
         {
             // Learn from every attempt, so the next publication's groups start closer to the limit.
             var ratio = (double)compressed.Length / raw.Length;
-            Volatile.Write(ref _ratio, (0.7 * Volatile.Read(ref _ratio)) + (0.3 * ratio));
+            Volatile.Write(ref _ratio, (0.5 * Volatile.Read(ref _ratio)) + (0.5 * ratio));
         }
 
         if (compressed.Length > MaxMessageBytes)
