@@ -8,7 +8,7 @@ namespace Serverless.Monitoring.Tests.Bus;
 
 public sealed class RemoteWriteCodecTests
 {
-    private static Config Config => Config.QuickThrowOnFailure.WithMaxTest(500).WithQuietOnSuccess(true);
+    private static FsCheck.Config Config => FsCheck.Config.QuickThrowOnFailure.WithMaxTest(500).WithQuietOnSuccess(true);
 
     [Fact]
     public void Arbitrary_series_round_trip_bit_exactly()

@@ -103,7 +103,7 @@ public sealed class SampleMessageBuilderTests
             var decoded = BusTestData.MergeAdjacent(built.Messages.SelectMany(m => RemoteWriteCodec.Decode(m).Series));
             return built.Messages.All(m => m.Length <= c.limit)
                 && BusTestData.Difference(kept, decoded) is null;
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(200).WithQuietOnSuccess(true));
+        }).Check(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(200).WithQuietOnSuccess(true));
     }
 
     // Adjacent equal label sets would merge on reassembly; keep one of each.
