@@ -27,7 +27,24 @@ internal sealed class PrometheusConfigSource : IDisposable
     /// <summary>Raised after the config was (re)loaded successfully.</summary>
     public event Action<PrometheusConfig>? Changed;
 
-    public string Path => System.IO.Path.GetFullPath(_options.ConfigFile);
+    /// <summary>
+    /// The configured file; for the default name, when the working directory has none, the
+    /// sample shipped with the app (scraping itself and a local node_exporter).
+    /// </summary>
+    public string Path
+    {
+        get
+        {
+            var path = System.IO.Path.GetFullPath(_options.ConfigFile);
+            if (File.Exists(path) || _options.ConfigFile != new ScrapeOptions().ConfigFile)
+            {
+                return path;
+            }
+
+            var sample = System.IO.Path.Combine(AppContext.BaseDirectory, _options.ConfigFile);
+            return File.Exists(sample) ? sample : path;
+        }
+    }
 
     public PrometheusConfig Current => _current ?? throw new InvalidOperationException("The configuration is not loaded yet.");
 
@@ -49,6 +66,7 @@ internal sealed class PrometheusConfigSource : IDisposable
         else
         {
             Set(PrometheusConfig.LoadFile(Path));
+            _logger.LogInformation("Loaded configuration file {File}", Path);
         }
 
         if (!OperatingSystem.IsWindows())
