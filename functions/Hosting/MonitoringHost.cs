@@ -117,6 +117,9 @@ internal static class MonitoringHost
             // Validate the options now, as the host would on start, so that a configuration error
             // is reported once, plainly, and not also logged with a stack trace by the host.
             app.Services.GetRequiredService<IStartupValidator>().Validate();
+
+            // Likewise a broken prometheus.yml: one message naming file, line and field.
+            app.Services.GetRequiredService<PrometheusConfigSource>().LoadInitial();
             await app.RunAsync();
             return 0;
         }

@@ -58,6 +58,11 @@ internal sealed class PrometheusConfigSource : IDisposable
     /// </summary>
     public PrometheusConfig LoadInitial()
     {
+        if (_current is { } loaded)
+        {
+            return loaded;
+        }
+
         if (!File.Exists(Path) && _options.ConfigFile == new ScrapeOptions().ConfigFile)
         {
             _logger.LogWarning("No {File} in {Directory}: nothing is scraped until one is written and reloaded.", _options.ConfigFile, Directory.GetCurrentDirectory());
