@@ -23,7 +23,6 @@ public sealed class ConfigErrorsAgainstPromtoolTests
         { "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - {action: labeldrop, source_labels: [a]}\n", "labeldrop action requires only 'regex', and no other fields" },
         { "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - {action: keepequal, target_label: b, separator: x}\n", "keepequal action requires only 'source_labels' and `target_label`, and no other fields" },
         { "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - {action: lowercase, target_label: b, replacement: x}\n", "'replacement' can not be set for lowercase action" },
-        { "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - {target_label: 1a}\n", "\"1a\" is invalid 'target_label' for replace action" },
         { "scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: [\"http://bad:9100\"]\n", "\"http://bad:9100\" is not a valid hostname" },
         { "scrape_configs:\n  - job_name: a\n    basic_auth: {username: u}\n    bearer_token: t\n", "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured" },
         { "scrape_configs:\n  - job_name: a\n    file_sd_configs:\n      - files: [targets.txt]\n", "path name \"targets.txt\" is not valid for file discovery" },
