@@ -274,7 +274,7 @@ internal sealed class ConfigYamlWriter
             var headers = new Map();
             foreach (var (name, _) in w.Headers)
             {
-                // Header values often carry tokens: treated as secrets, as upstream does.
+                // Header values often carry tokens: redacted here (upstream prints them as they are).
                 headers[name] = _revealSecrets ? w.Headers.First(h => h.Key == name).Value : Config.Secret.Redacted;
             }
 

@@ -127,6 +127,18 @@ public static class Relabeler
             return;
         }
 
+        // The common copy (source to target with the default regex and $1): no Match needed.
+        if (ReferenceEquals(rule.Regex, RelabelRegex.Default) && rule.Replacement is "$1" or "${1}"
+            && !rule.TargetLabel.Contains('$', StringComparison.Ordinal))
+        {
+            if (rule.NameValidation.IsValidLabelName(rule.TargetLabel))
+            {
+                work.Set(rule.TargetLabel, value);
+            }
+
+            return;
+        }
+
         var match = rule.Regex.Match(value);
         if (match is null)
         {

@@ -8,7 +8,7 @@ public sealed class PrometheusConfigTests
 {
     private const string Directory = "/etc/prometheus";
 
-    private const string FullConfig =
+    internal const string FullConfig =
         """
         global:
           scrape_interval: 15s

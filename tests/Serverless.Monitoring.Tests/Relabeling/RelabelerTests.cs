@@ -295,6 +295,31 @@ public sealed class RelabelerTests
         Assert.NotSame(input, Relabeler.Process(input, [new RelabelConfig { TargetLabel = "c", Replacement = "x" }]));
     }
 
+    [Fact]
+    public void Keep_drop_and_no_op_rules_do_not_allocate()
+    {
+        var input = Labels("__name__=http_requests_total,code=200,job=api");
+        RelabelConfig[] rules =
+        [
+            new() { SourceLabels = ["__name__"], Regex = Re("http_.*"), Action = RelabelAction.Keep },
+            new() { SourceLabels = ["code"], Regex = Re("5.."), Action = RelabelAction.Drop },
+            new() { SourceLabels = ["job"], TargetLabel = "job" },
+        ];
+        for (var i = 0; i < 100; i++)
+        {
+            Relabeler.Process(input, rules);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            Assert.Same(input, Relabeler.Process(input, rules));
+        }
+
+        var perCall = (GC.GetAllocatedBytesForCurrentThread() - before) / 1000.0;
+        Assert.True(perCall == 0, $"{perCall} bytes per call");
+    }
+
     [Theory]
     [InlineData("127.0.0.1:1", 8UL, 2UL)]
     [InlineData("127.0.0.1:2", 8UL, 0UL)]
