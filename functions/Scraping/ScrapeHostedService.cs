@@ -22,10 +22,8 @@ internal sealed class ScrapeHostedService(
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        var config = configSource.LoadInitial();
-        await storage.GetTableStore(ScrapingRegistration.StateTable).CreateIfNotExistsAsync(cancellationToken);
-        configSource.Changed += changed => _ = ApplyAsync(changed);
-        await discovery.ApplyAsync(config, cancellationToken);
+        // Only the file is read here; storage is first touched in the background, after Kestrel binds.
+        configSource.LoadInitial();
         await base.StartAsync(cancellationToken);
     }
 
@@ -36,6 +34,9 @@ internal sealed class ScrapeHostedService(
             return;
         }
 
+        await storage.GetTableStore(ScrapingRegistration.StateTable).CreateIfNotExistsAsync(stoppingToken);
+        configSource.Changed += changed => _ = ApplyAsync(changed);
+        await discovery.ApplyAsync(configSource.Current, stoppingToken);
         var running = new List<Task>();
         var next = Floor(time.GetUtcNow()) + Tick;
         while (!stoppingToken.IsCancellationRequested)
