@@ -6,7 +6,7 @@ namespace Serverless.Monitoring.Functions.Scraping;
 
 /// <summary>
 /// Keeps each scrape config's targets current: its static groups plus what its file_sd files
-/// hold (re-read as they change), turned into targets by <see cref="TargetBuilder"/> and handed
+/// hold (re-read as they change) and its http_sd URLs answer (re-fetched every refresh interval), turned into targets by <see cref="TargetBuilder"/> and handed
 /// to the <see cref="ScrapeManager"/>. A new config replaces everything; targets that stay keep
 /// their scrape state.
 /// </summary>
@@ -42,9 +42,16 @@ internal sealed class TargetDiscovery(ScrapeManager manager, ILogger<TargetDisco
                 await watcher.StartAsync(cancellationToken);
             }
 
-            if (scrapeConfig.HttpSdConfigs.Count > 0)
+            foreach (var httpSd in scrapeConfig.HttpSdConfigs)
             {
-                logger.LogWarning("Job {Job}: http_sd_configs are not supported yet; only its other targets are scraped.", scrapeConfig.JobName);
+                var watcher = new HttpSdWatcher(httpSd);
+                watcher.Changed += _ => Rebuild(job);
+                job.HttpWatchers.Add(watcher);
+                await watcher.StartAsync(cancellationToken);
+                if (watcher.LastError is { } error)
+                {
+                    logger.LogWarning("Job {Job}: http_sd {Url}: {Error}", scrapeConfig.JobName, httpSd.Url, error);
+                }
             }
 
             job.Targets = Build(job);
@@ -81,7 +88,7 @@ internal sealed class TargetDiscovery(ScrapeManager manager, ILogger<TargetDisco
     }
 
     private static TargetSet Build(Job job) =>
-        TargetBuilder.Build(job.Config, job.Config.StaticConfigs.Concat(job.Watchers.SelectMany(w => w.Current)));
+        TargetBuilder.Build(job.Config, job.Config.StaticConfigs.Concat(job.Watchers.SelectMany(w => w.Current)).Concat(job.HttpWatchers.SelectMany(w => w.Current)));
 
     private void Publish()
     {
@@ -105,11 +112,18 @@ internal sealed class TargetDiscovery(ScrapeManager manager, ILogger<TargetDisco
 
         public List<FileSdWatcher> Watchers { get; } = [];
 
+        public List<HttpSdWatcher> HttpWatchers { get; } = [];
+
         public TargetSet Targets { get; set; } = new([], []);
 
         public async ValueTask DisposeAsync()
         {
             foreach (var watcher in Watchers)
+            {
+                await watcher.DisposeAsync();
+            }
+
+            foreach (var watcher in HttpWatchers)
             {
                 await watcher.DisposeAsync();
             }

@@ -196,7 +196,7 @@ public static class TargetBuilder
     }
 
     /// <summary>The Authorization header of basic_auth or authorization (files are read now).</summary>
-    private static IReadOnlyList<KeyValuePair<string, string>> AuthHeaders(HttpClientConfig http)
+    public static IReadOnlyList<KeyValuePair<string, string>> AuthHeaders(HttpClientConfig http)
     {
         if (http.BasicAuth is { } basic)
         {
