@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using Serverless.Monitoring.Core.Instrumentation;
@@ -35,14 +36,23 @@ public sealed class IngestProcessor
 
     /// <summary>
     /// The batch ID for a set of message IDs: order does not matter, duplicates count once.
-    /// 128 bits of SHA-256 over the sorted IDs.
+    /// 128 bits of SHA-256 over the sorted, length-prefixed IDs.
     /// </summary>
     public static string BatchIdFor(IEnumerable<string> messageIds)
     {
         ArgumentNullException.ThrowIfNull(messageIds);
-        var sorted = messageIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', sorted)));
-        return "bus-" + Convert.ToHexStringLower(hash.AsSpan(0, 16));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> length = stackalloc byte[4];
+        foreach (var id in messageIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            // Length-prefixed, so no choice of characters in IDs makes two sets hash alike.
+            var bytes = Encoding.UTF8.GetBytes(id);
+            BinaryPrimitives.WriteInt32LittleEndian(length, bytes.Length);
+            hash.AppendData(length);
+            hash.AppendData(bytes);
+        }
+
+        return "bus-" + Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 16));
     }
 
     public async Task<IngestOutcome> ProcessAsync(IReadOnlyList<BusMessage> messages, CancellationToken cancellationToken = default)
