@@ -39,7 +39,7 @@ public abstract class StorageQueueBusTests
         var engine = await StorageEngine.OpenAsync(Provider, EngineOptions);
         var publisher = new SamplePublisher(new StorageQueueSampleTransport(queue));
         var scrapes = Instances
-            .Select((instance, i) => BusTestData.Scrape(5000, T0, seed: i, instance: instance, samplesPerSeries: 2))
+            .Select((instance, i) => BusTestData.Scrape(800, T0, seed: i, instance: instance, samplesPerSeries: 20))
             .ToList();
 
         var published = 0;
@@ -47,11 +47,11 @@ public abstract class StorageQueueBusTests
         {
             var result = await publisher.PublishAsync(scrape[0].Labels.Get("instance"), scrape);
             Assert.Equal(scrape.Length, result.Series);
-            Assert.Equal(scrape.Length * 2L, result.Samples);
+            Assert.Equal(scrape.Length * 20L, result.Samples);
             published += result.Messages;
         }
 
-        // 5,000 series with two samples each do not fit one 48 KiB message.
+        // 800 series with 20 samples each do not fit one 48 KiB message.
         Assert.True(published > scrapes.Count, $"{published} messages");
         var metrics = new MetricRegistry();
         var consumer = new StorageQueueConsumer(queue, new IngestProcessor(engine, metrics), options: new() { BatchSize = 5 });
