@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Serverless.Monitoring.Core.Instrumentation;
@@ -55,6 +57,29 @@ public sealed class IngestProcessor
         return "bus-" + Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 16));
     }
 
+    /// <summary>
+    /// Decodes a message body: a snappy remote-write block, or the same as base64 text (what a
+    /// transport that carries text, such as an Event Hubs JSON batch, may hand over).
+    /// </summary>
+    /// <exception cref="RemoteWriteFormatException">Neither form decodes.</exception>
+    public RemoteWriteRequest DecodeBody(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            return RemoteWriteCodec.Decode(body, _maxDecodedBytes);
+        }
+        catch (RemoteWriteFormatException) when (body.Length >= 4 && Base64.IsValid(body))
+        {
+            var decoded = new byte[Base64.GetMaxDecodedFromUtf8Length(body.Length)];
+            if (Base64.DecodeFromUtf8(body, decoded, out _, out var written) != OperationStatus.Done)
+            {
+                throw;
+            }
+
+            return RemoteWriteCodec.Decode(decoded.AsSpan(0, written), _maxDecodedBytes);
+        }
+    }
+
     public async Task<IngestOutcome> ProcessAsync(IReadOnlyList<BusMessage> messages, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
@@ -68,7 +93,7 @@ public sealed class IngestProcessor
             RemoteWriteRequest request;
             try
             {
-                request = RemoteWriteCodec.Decode(message.Body.Span, _maxDecodedBytes);
+                request = DecodeBody(message.Body.Span);
             }
             catch (RemoteWriteFormatException e)
             {
