@@ -125,6 +125,46 @@ public abstract class StorageQueueBusTests
         Assert.Equal(scrape.Length, (await ReadAllAsync(engine)).Count);
     }
 
+    [Fact]
+    public async Task The_consumer_loop_ingests_until_cancelled()
+    {
+        var queue = await CreateQueueAsync(QueueName);
+        var engine = await StorageEngine.OpenAsync(Provider, EngineOptions);
+        var consumer = new StorageQueueConsumer(queue, new IngestProcessor(engine),
+            options: new() { PollInterval = TimeSpan.FromMilliseconds(50), MaxPollInterval = TimeSpan.FromMilliseconds(200) });
+        using var stop = new CancellationTokenSource();
+        var loop = consumer.RunAsync(stop.Token);
+        var publisher = new SamplePublisher(new StorageQueueSampleTransport(queue));
+
+        // Two publications, the second after the loop has gone idle.
+        var first = BusTestData.Scrape(20, T0, seed: 1, instance: "a:1");
+        var second = BusTestData.Scrape(20, T0, seed: 2, instance: "b:1");
+        await publisher.PublishAsync("a", first);
+        await WaitForSeriesAsync(engine, 20);
+        await Task.Delay(300);
+        await publisher.PublishAsync("b", second);
+        await WaitForSeriesAsync(engine, 40);
+
+        await stop.CancelAsync();
+        await loop.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Empty(await queue.ReceiveAsync(32, TimeSpan.FromSeconds(1)));
+    }
+
+    private static async Task WaitForSeriesAsync(StorageEngine engine, int count)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            if ((await ReadAllAsync(engine)).Count >= count)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"fewer than {count} series stored after 10 s");
+    }
+
     private static BusMessage ToBusMessage(QueueMessage m) => new(BusMessage.StorageQueueId("q", m.Id), m.Body);
 
     private static async Task<int> DrainAsync(StorageQueueConsumer consumer)
