@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Serverless.Monitoring.Core.Instrumentation;
@@ -35,14 +38,46 @@ public sealed class IngestProcessor
 
     /// <summary>
     /// The batch ID for a set of message IDs: order does not matter, duplicates count once.
-    /// 128 bits of SHA-256 over the sorted IDs.
+    /// 128 bits of SHA-256 over the sorted, length-prefixed IDs.
     /// </summary>
     public static string BatchIdFor(IEnumerable<string> messageIds)
     {
         ArgumentNullException.ThrowIfNull(messageIds);
-        var sorted = messageIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', sorted)));
-        return "bus-" + Convert.ToHexStringLower(hash.AsSpan(0, 16));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> length = stackalloc byte[4];
+        foreach (var id in messageIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            // Length-prefixed, so no choice of characters in IDs makes two sets hash alike.
+            var bytes = Encoding.UTF8.GetBytes(id);
+            BinaryPrimitives.WriteInt32LittleEndian(length, bytes.Length);
+            hash.AppendData(length);
+            hash.AppendData(bytes);
+        }
+
+        return "bus-" + Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 16));
+    }
+
+    /// <summary>
+    /// Decodes a message body: a snappy remote-write block, or the same as base64 text (what a
+    /// transport that carries text, such as an Event Hubs JSON batch, may hand over).
+    /// </summary>
+    /// <exception cref="RemoteWriteFormatException">Neither form decodes.</exception>
+    public RemoteWriteRequest DecodeBody(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            return RemoteWriteCodec.Decode(body, _maxDecodedBytes);
+        }
+        catch (RemoteWriteFormatException) when (body.Length >= 4 && Base64.IsValid(body))
+        {
+            var decoded = new byte[Base64.GetMaxDecodedFromUtf8Length(body.Length)];
+            if (Base64.DecodeFromUtf8(body, decoded, out _, out var written) != OperationStatus.Done)
+            {
+                throw;
+            }
+
+            return RemoteWriteCodec.Decode(decoded.AsSpan(0, written), _maxDecodedBytes);
+        }
     }
 
     public async Task<IngestOutcome> ProcessAsync(IReadOnlyList<BusMessage> messages, CancellationToken cancellationToken = default)
@@ -58,7 +93,7 @@ public sealed class IngestProcessor
             RemoteWriteRequest request;
             try
             {
-                request = RemoteWriteCodec.Decode(message.Body.Span, _maxDecodedBytes);
+                request = DecodeBody(message.Body.Span);
             }
             catch (RemoteWriteFormatException e)
             {

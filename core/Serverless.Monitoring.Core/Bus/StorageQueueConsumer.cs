@@ -89,10 +89,11 @@ public sealed class StorageQueueConsumer
             {
                 return;
             }
-            catch (Exception e) when (e is StorageException or IOException or InvalidOperationException)
+            catch (Exception e)
             {
-                // The batch stays unacknowledged and comes back; wait before trying again.
-                _log?.Invoke($"ingest from queue '{_queue.QueueName}' failed, retrying after the visibility timeout: {e.Message}");
+                // Whatever failed, the loop must outlive it: the batch stays unacknowledged and
+                // comes back after the visibility timeout; wait before polling again.
+                _log?.Invoke($"ingest from queue '{_queue.QueueName}' failed ({e.GetType().Name}), the batch will be redelivered: {e.Message}");
                 received = 0;
             }
 
