@@ -23,6 +23,8 @@ public sealed class ScrapeLoop
 {
     private readonly Dictionary<byte[], CachedSeries> _cache = new(ByteArrayComparer.Instance);
     private readonly Dictionary<byte[], CachedSeries>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
+    private readonly Dictionary<byte[], FamilyMetadata> _metadata = new(ByteArrayComparer.Instance);
+    private readonly Dictionary<byte[], FamilyMetadata>.AlternateLookup<ReadOnlySpan<byte>> _metadataLookup;
     private readonly LabelSetBuilder _builder = new();
     private readonly List<Label> _conflicts = [];
     private readonly LabelSet[] _reportSeries;
@@ -35,6 +37,7 @@ public sealed class ScrapeLoop
         ArgumentNullException.ThrowIfNull(target);
         Target = target;
         _lookup = _cache.GetAlternateLookup<ReadOnlySpan<byte>>();
+        _metadataLookup = _metadata.GetAlternateLookup<ReadOnlySpan<byte>>();
         _reportSeries = ReportNames.Select(name => WithTargetLabels(LabelSet.FromStrings(LabelValidation.MetricNameLabel, name), target, honor: false)).ToArray();
     }
 
@@ -49,6 +52,12 @@ public sealed class ScrapeLoop
 
     /// <summary>Sum of the IDs of <see cref="PreviousSeries"/>: tells a caller whether its saved copy is out of date.</summary>
     public ulong PreviousSeriesFingerprint { get; private set; }
+
+    /// <summary>The HELP, TYPE and UNIT of each metric family the target exposed (as <c>/api/v1/metadata</c> reports them).</summary>
+    public IReadOnlyList<MetricMetadata> Metadata =>
+        _metadataSnapshot ??= _metadata.Values.Select(m => new MetricMetadata(m.Name, m.Type.ToPrometheusName(), m.Help, m.Unit)).OrderBy(m => m.Metric, StringComparer.Ordinal).ToList();
+
+    private IReadOnlyList<MetricMetadata>? _metadataSnapshot;
 
     /// <summary>Continues from a saved <see cref="PreviousSeries"/> (another process scraped last).</summary>
     public void RestorePreviousSeries(IEnumerable<LabelSet> series)
@@ -124,6 +133,11 @@ public sealed class ScrapeLoop
             {
                 if (parser.Entry != ExpositionEntry.Series)
                 {
+                    if (parser.Entry is ExpositionEntry.Help or ExpositionEntry.Type or ExpositionEntry.Unit)
+                    {
+                        RecordMetadata(parser);
+                    }
+
                     continue;
                 }
 
@@ -176,6 +190,35 @@ public sealed class ScrapeLoop
 
         EvictUnseen();
         return null;
+    }
+
+    /// <summary>Keeps a family's HELP, TYPE or UNIT; strings are built only when a value changes.</summary>
+    private void RecordMetadata(ExpositionParser parser)
+    {
+        if (!_metadataLookup.TryGetValue(parser.RawMetricName, out var family))
+        {
+            family = new FamilyMetadata(parser.GetMetricName());
+            _metadata[parser.RawMetricName.ToArray()] = family;
+            _metadataSnapshot = null;
+        }
+
+        switch (parser.Entry)
+        {
+            case ExpositionEntry.Type when family.Type != parser.Type:
+                family.Type = parser.Type;
+                _metadataSnapshot = null;
+                break;
+            case ExpositionEntry.Help when !parser.RawHelp.SequenceEqual(family.RawHelp):
+                family.RawHelp = parser.RawHelp.ToArray();
+                family.Help = parser.GetHelp();
+                _metadataSnapshot = null;
+                break;
+            case ExpositionEntry.Unit when !parser.Unit.SequenceEqual(family.RawUnit):
+                family.RawUnit = parser.Unit.ToArray();
+                family.Unit = System.Text.Encoding.UTF8.GetString(parser.Unit);
+                _metadataSnapshot = null;
+                break;
+        }
     }
 
     /// <summary>The final labels of the current series (null when dropped), built once per distinct text.</summary>
@@ -302,6 +345,21 @@ public sealed class ScrapeLoop
         return sum;
     }
 
+    private sealed class FamilyMetadata(string name)
+    {
+        public string Name { get; } = name;
+
+        public MetricFamilyType Type { get; set; }
+
+        public byte[] RawHelp { get; set; } = [];
+
+        public string Help { get; set; } = string.Empty;
+
+        public byte[] RawUnit { get; set; } = [];
+
+        public string Unit { get; set; } = string.Empty;
+    }
+
     private sealed class CachedSeries(LabelSet? labels, string? limitError)
     {
         public LabelSet? Labels { get; } = labels;
@@ -311,6 +369,9 @@ public sealed class ScrapeLoop
         public long LastSeen { get; set; }
     }
 }
+
+/// <summary>A metric family's metadata as a target exposed it (<c>type</c> as Prometheus names it).</summary>
+public sealed record MetricMetadata(string Metric, string Type, string Help, string Unit);
 
 /// <summary>One scrape's samples (scraped, stale markers and synthetic series) and its outcome.</summary>
 public sealed record ScrapeOutput(IReadOnlyList<SeriesSamples> Series, ScrapeReport Report);

@@ -132,7 +132,7 @@ public sealed class ScrapeManager
                 runtime.SavedFingerprint = loop.PreviousSeriesFingerprint;
             }
 
-            runtime.Status = runtime.Status with { LastScrape = start, LastReport = output.Report };
+            runtime.Status = runtime.Status with { LastScrape = start, LastReport = output.Report, Metadata = loop.Metadata };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -210,6 +210,9 @@ public sealed class ScrapeManager
 /// <summary>A target and its latest scrape (null before the first).</summary>
 public sealed record TargetStatus(ScrapeTarget Target, DateTimeOffset? LastScrape, ScrapeReport? LastReport)
 {
+    /// <summary>The metric metadata of the target's latest scrapes in this process.</summary>
+    public IReadOnlyList<MetricMetadata> Metadata { get; init; } = [];
+
     /// <summary>"up", "down" or "unknown", as <c>/api/v1/targets</c> says it.</summary>
     public string Health => LastReport is null ? "unknown" : LastReport.Up ? "up" : "down";
 }

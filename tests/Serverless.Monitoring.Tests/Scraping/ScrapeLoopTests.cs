@@ -188,4 +188,20 @@ public sealed class ScrapeLoopTests
         Scrape(loop, "a 2\nb 1\n", T0 + 30_000);
         Assert.NotEqual(first, loop.PreviousSeriesFingerprint);
     }
+
+    [Fact]
+    public void Keeps_HELP_TYPE_and_UNIT_of_each_family_and_follows_changes()
+    {
+        var loop = new ScrapeLoop(Target());
+        Scrape(loop, "# HELP a_seconds How long \\\\ it took.\n# TYPE a_seconds gauge\na_seconds 1\n# TYPE b counter\nb 2\n", T0);
+        Assert.Equal(
+            [new MetricMetadata("a_seconds", "gauge", "How long \\ it took.", string.Empty), new MetricMetadata("b", "counter", string.Empty, string.Empty)],
+            loop.Metadata);
+        var first = loop.Metadata;
+        Scrape(loop, "# HELP a_seconds How long \\\\ it took.\n# TYPE a_seconds gauge\na_seconds 1\n# TYPE b counter\nb 2\n", T0 + 15_000);
+        Assert.Same(first, loop.Metadata);
+
+        Scrape(loop, "# TYPE a_seconds counter\n# UNIT a_seconds seconds\na_seconds_total 1\n# EOF\n", T0 + 30_000, contentType: "application/openmetrics-text; version=1.0.0");
+        Assert.Contains(new MetricMetadata("a_seconds", "counter", "How long \\ it took.", "seconds"), loop.Metadata);
+    }
 }
