@@ -98,6 +98,7 @@ internal static class MonitoringHost
         app.MapStatusEndpoints();
         app.MapMetricsEndpoint();
         app.MapTargetsEndpoints();
+        app.MapApiEndpoints();
         return app;
     }
 
