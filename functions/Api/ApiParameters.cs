@@ -23,6 +23,8 @@ internal sealed partial class ApiParameters
     /// <summary>Upstream's MaxTime, in milliseconds.</summary>
     public const long MaxTimeMs = ((9223372036854775L - 62135596801L) * 1000) + 999;
 
+    private const string EmptySelectorError = "vector selector must contain at least one non-empty matcher";
+    private const string NoNonEmptyMatcher = "match[] must contain at least one non-empty matcher";
     private const string MinTimeText = "-292273086-05-16T16:47:06Z";
     private const string MaxTimeText = "292277025-08-18T07:12:54.999999999Z";
 
@@ -213,6 +215,11 @@ internal sealed partial class ApiParameters
             {
                 matchers = Parser.ParseMetricSelector(selector);
             }
+            catch (PromQLParseException ex) when (ex.Error == EmptySelectorError)
+            {
+                // Our selector parser type-checks like a query; upstream's leaves this check to the API.
+                throw ApiErrors.BadData(NoNonEmptyMatcher);
+            }
             catch (PromQLParseException ex)
             {
                 throw ApiErrors.BadData(ex.Message);
@@ -220,7 +227,7 @@ internal sealed partial class ApiParameters
 
             if (matchers.All(m => m.MatchesEmpty))
             {
-                throw ApiErrors.BadData("match[] must contain at least one non-empty matcher");
+                throw ApiErrors.BadData(NoNonEmptyMatcher);
             }
 
             sets.Add(matchers);
