@@ -3,7 +3,6 @@ using System.Text;
 using Serverless.Monitoring.Core.Model;
 using Serverless.Monitoring.Core.PromQL;
 using Serverless.Monitoring.Core.Storage;
-using Serverless.Monitoring.Functions.Scraping;
 
 namespace Serverless.Monitoring.Functions.Api;
 
@@ -50,8 +49,7 @@ internal static class FederateEndpoint
                 return;
             }
 
-            var config = context.RequestServices.GetService<PrometheusConfigSource>();
-            var external = ExternalLabels(config);
+            var external = ExternalLabels(StatusConfigEndpoints.CurrentConfig(context.RequestServices)?.Global.ExternalLabels ?? LabelSet.Empty);
             var maxT = api.NowMs;
             var minT = maxT - (long)api.QueryOptions.LookbackDelta.TotalMilliseconds;
             var latest = new SortedDictionary<LabelSet, Sample>(Comparer<LabelSet>.Create(LabelSet.Compare));
@@ -96,18 +94,8 @@ internal static class FederateEndpoint
         return last;
     }
 
-    private static List<Label> ExternalLabels(PrometheusConfigSource? source)
+    private static List<Label> ExternalLabels(LabelSet configured)
     {
-        LabelSet configured;
-        try
-        {
-            configured = source?.Current.Global.ExternalLabels ?? LabelSet.Empty;
-        }
-        catch (InvalidOperationException)
-        {
-            configured = LabelSet.Empty;
-        }
-
         var labels = new List<Label>(configured.Count + 1);
         foreach (var label in configured)
         {

@@ -56,7 +56,8 @@ internal static class StatusConfigEndpoints
     public static string GoTime(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 
-    private static Core.Config.PrometheusConfig? CurrentConfig(IServiceProvider services)
+    /// <summary>The running prometheus.yml (loaded now if the host has not yet).</summary>
+    public static Core.Config.PrometheusConfig? CurrentConfig(IServiceProvider services)
     {
         var source = services.GetService<PrometheusConfigSource>();
         if (source is null)
