@@ -13,13 +13,7 @@ internal static class ApiEndpoints
     public static IEndpointRouteBuilder MapApiEndpoints(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var services = endpoints.ServiceProvider;
-        var api = new ApiServices(
-            services.GetRequiredService<StorageEngineAccessor>(),
-            ApiQueryOptions.FromConfiguration(services.GetRequiredService<IConfiguration>()),
-            services.GetService<TimeProvider>() ?? TimeProvider.System,
-            services.GetRequiredService<ILoggerFactory>().CreateLogger("Serverless.Monitoring.Api"));
-
+        var api = new ApiServices(endpoints.ServiceProvider);
         endpoints.MapQueryEndpoints(api);
         endpoints.MapSeriesEndpoints(api);
         endpoints.MapMetadataEndpoints();

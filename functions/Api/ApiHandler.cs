@@ -44,6 +44,13 @@ internal static class ApiHandler
             await WriteErrorAsync(context.Response, ApiErrorType.Canceled, "context canceled", CancellationToken.None);
             return;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Upstream answers storage failures as "internal" (500) in the same envelope.
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ApiHandler)).LogError(ex, "API request {Path} failed", context.Request.Path);
+            await WriteErrorAsync(context.Response, ApiErrorType.Internal, ex.Message, context.RequestAborted);
+            return;
+        }
 
         await WriteSuccessAsync(context.Response, result, context.RequestAborted);
     };

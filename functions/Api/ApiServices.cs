@@ -4,14 +4,21 @@ using Serverless.Monitoring.Functions.Hosting;
 
 namespace Serverless.Monitoring.Functions.Api;
 
-/// <summary>What the API endpoints share: the storage engine, the server's query options and the clock.</summary>
-internal sealed class ApiServices(StorageEngineAccessor storage, PromQLEngineOptions queryOptions, TimeProvider time, ILogger logger)
+/// <summary>
+/// What the API endpoints share: the storage engine, the server's query options and the clock,
+/// resolved on first use so that mapping the endpoints never runs ahead of the host's own
+/// configuration checks (which report a bad setting as one clear message at start).
+/// </summary>
+internal sealed class ApiServices(IServiceProvider services)
 {
-    public PromQLEngineOptions QueryOptions { get; } = queryOptions;
+    private readonly Lazy<PromQLEngineOptions> _queryOptions = new(() => ApiQueryOptions.FromConfiguration(services.GetRequiredService<IConfiguration>()));
+    private readonly Lazy<ILogger> _logger = new(() => services.GetRequiredService<ILoggerFactory>().CreateLogger("Serverless.Monitoring.Api"));
 
-    public TimeProvider Time { get; } = time;
+    public PromQLEngineOptions QueryOptions => _queryOptions.Value;
 
-    public ILogger Logger { get; } = logger;
+    public TimeProvider Time { get; } = services.GetService<TimeProvider>() ?? TimeProvider.System;
+
+    public ILogger Logger => _logger.Value;
 
     public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -20,7 +27,7 @@ internal sealed class ApiServices(StorageEngineAccessor storage, PromQLEngineOpt
     {
         try
         {
-            return await storage.GetAsync();
+            return await services.GetRequiredService<StorageEngineAccessor>().GetAsync();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
