@@ -99,6 +99,7 @@ internal static class MonitoringHost
         app.MapMetricsEndpoint();
         app.MapTargetsEndpoints();
         app.MapRemoteStorageEndpoints();
+        app.MapApiEndpoints();
         return app;
     }
 

@@ -114,6 +114,12 @@ public sealed class PrometheusFixture : IAsyncLifetime, IDisposable
             await File.WriteAllTextAsync(_configPath, _options.ConfigYaml, cancellationToken);
         }
 
+        if (_options.PrepareDataAsync is { } prepare)
+        {
+            System.IO.Directory.CreateDirectory(DataPath);
+            await prepare(DataPath, cancellationToken);
+        }
+
         _port = _options.Port ?? FreePort.Get();
         string[] arguments =
         [

@@ -35,6 +35,12 @@ public sealed class PrometheusOptions
     /// <summary>Arguments added after the fixture's own (e.g. <c>--enable-feature=...</c>).</summary>
     public IList<string> ExtraArguments { get; } = new List<string>();
 
+    /// <summary>
+    /// Runs before Prometheus starts, given the (empty) <c>--storage.tsdb.path</c>, e.g. to put
+    /// blocks there with <c>promtool tsdb create-blocks-from</c>.
+    /// </summary>
+    public Func<string, CancellationToken, Task>? PrepareDataAsync { get; set; }
+
     /// <summary>How long to wait for <c>/-/ready</c>.</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

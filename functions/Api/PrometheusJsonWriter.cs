@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Serverless.Monitoring.Core.Model;
+using Serverless.Monitoring.Core.PromQL;
+using Serverless.Monitoring.Core.PromQL.Engine;
+
+namespace Serverless.Monitoring.Functions.Api;
+
+/// <summary>
+/// Prometheus's JSON encodings (web/api/v1 json_codec.go, util/jsonutil): label sets as objects,
+/// timestamps as JSON numbers in seconds with up to three decimals, sample values as strings
+/// (Go's <c>'f'</c> format, <c>'e'</c> below 1e-6 and from 1e21; <c>NaN</c>, <c>+Inf</c>, <c>-Inf</c>).
+/// </summary>
+internal static class PrometheusJsonWriter
+{
+    /// <summary>Like Go's encoder: no escaping beyond what JSON needs (Go escapes &lt;, &gt;, &amp; too; both parse the same).</summary>
+    public static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = false };
+
+    public static void WriteLabels(Utf8JsonWriter json, LabelSet labels)
+    {
+        json.WriteStartObject();
+        foreach (var label in labels)
+        {
+            json.WriteString(label.Name, label.Value);
+        }
+
+        json.WriteEndObject();
+    }
+
+    /// <summary>upstream's <c>MarshalTimestamp</c>: whole seconds, then three decimals when the milliseconds are not zero.</summary>
+    public static void WriteTimestamp(Utf8JsonWriter json, long milliseconds)
+    {
+        Span<byte> buffer = stackalloc byte[32];
+        var length = FormatTimestamp(milliseconds, buffer);
+        json.WriteRawValue(buffer[..length], skipInputValidation: true);
+    }
+
+    /// <summary>Writes the timestamp's text into <paramref name="destination"/> (32 bytes); returns the length.</summary>
+    public static int FormatTimestamp(long milliseconds, Span<byte> destination)
+    {
+        var n = 0;
+        var magnitude = milliseconds < 0 ? (ulong)(-(milliseconds + 1)) + 1 : (ulong)milliseconds;
+        if (milliseconds < 0)
+        {
+            destination[n++] = (byte)'-';
+        }
+
+        (magnitude / 1000).TryFormat(destination[n..], out var written, default, CultureInfo.InvariantCulture);
+        n += written;
+        var fraction = magnitude % 1000;
+        if (fraction != 0)
+        {
+            // As upstream: always three digits (".120", not ".12").
+            destination[n++] = (byte)'.';
+            fraction.TryFormat(destination[n..], out written, "000", CultureInfo.InvariantCulture);
+            n += written;
+        }
+
+        return n;
+    }
+
+    /// <summary>upstream's <c>MarshalFloat</c> text (without the quotes).</summary>
+    public static string FormatValue(double value)
+    {
+        var abs = Math.Abs(value);
+        if (abs != 0 && !double.IsNaN(abs) && !double.IsInfinity(abs) && (abs < 1e-6 || abs >= 1e21))
+        {
+            return FormatExponent(value);
+        }
+
+        return Printer.FormatNumber(value);
+    }
+
+    public static void WriteValue(Utf8JsonWriter json, double value) => json.WriteStringValue(FormatValue(value));
+
+    /// <summary><c>[ts, "value"]</c></summary>
+    public static void WritePoint(Utf8JsonWriter json, long timestampMs, double value)
+    {
+        json.WriteStartArray();
+        WriteTimestamp(json, timestampMs);
+        WriteValue(json, value);
+        json.WriteEndArray();
+    }
+
+    /// <summary>The <c>data</c> of a query: <c>{"resultType":…,"result":…}</c> (stats are added by the caller).</summary>
+    public static void WriteQueryResult(Utf8JsonWriter json, QueryResult result, int limit, long evaluationTimeMs)
+    {
+        json.WriteString("resultType", result.Type.Name());
+        json.WritePropertyName("result");
+        switch (result.Type)
+        {
+            case ExprType.Scalar:
+                WritePoint(json, result.Scalar.TimestampMs, result.Scalar.Value);
+                break;
+            case ExprType.String:
+                json.WriteStartArray();
+                WriteTimestamp(json, evaluationTimeMs);
+                json.WriteStringValue(result.StringValue);
+                json.WriteEndArray();
+                break;
+            case ExprType.Vector:
+                json.WriteStartArray();
+                foreach (var series in Limited(result.Series, limit))
+                {
+                    json.WriteStartObject();
+                    json.WritePropertyName("metric");
+                    WriteLabels(json, series.Labels);
+                    json.WritePropertyName("value");
+                    var point = series.Points[0];
+                    WritePoint(json, point.TimestampMs, point.Value);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+                break;
+            default:
+                json.WriteStartArray();
+                foreach (var series in Limited(result.Series, limit))
+                {
+                    json.WriteStartObject();
+                    json.WritePropertyName("metric");
+                    WriteLabels(json, series.Labels);
+                    json.WriteStartArray("values");
+                    foreach (var point in series.Points)
+                    {
+                        WritePoint(json, point.TimestampMs, point.Value);
+                    }
+
+                    json.WriteEndArray();
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+                break;
+        }
+    }
+
+    /// <summary>Go's <c>strconv.FormatFloat(v, 'e', -1, 64)</c>: shortest digits, <c>d.ddde±XX</c>.</summary>
+    public static string FormatExponent(double value)
+    {
+        // Shortest round-trip digits come from "R"; take its mantissa and exponent whatever form it used.
+        var shortest = value.ToString("R", CultureInfo.InvariantCulture);
+        var negative = shortest[0] == '-';
+        var body = negative ? shortest[1..] : shortest;
+        var e = body.IndexOfAny(['E', 'e']);
+        var mantissa = e < 0 ? body : body[..e];
+        var exponent = e < 0 ? 0 : int.Parse(body.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        var dot = mantissa.IndexOf('.', StringComparison.Ordinal);
+        var digits = (dot < 0 ? mantissa : mantissa.Remove(dot, 1)).TrimStart('0');
+        var leadingZeros = (dot < 0 ? mantissa : mantissa.Remove(dot, 1)).Length - digits.Length;
+        var pointPos = (dot < 0 ? mantissa.Length : dot) - leadingZeros;
+        digits = digits.TrimEnd('0');
+        if (digits.Length == 0)
+        {
+            return negative ? "-0e+00" : "0e+00";
+        }
+
+        var exp10 = pointPos - 1 + exponent;
+        var text = digits.Length == 1 ? digits : digits[..1] + "." + digits[1..];
+        var expText = Math.Abs(exp10).ToString("00", CultureInfo.InvariantCulture);
+        return (negative ? "-" : string.Empty) + text + "e" + (exp10 < 0 ? "-" : "+") + expText;
+    }
+
+    private static IEnumerable<ResultSeries> Limited(IReadOnlyList<ResultSeries> series, int limit) =>
+        limit > 0 && series.Count > limit ? series.Take(limit) : series;
+}

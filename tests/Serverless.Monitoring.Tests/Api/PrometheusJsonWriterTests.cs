@@ -1,0 +1,85 @@
+using System.Text;
+using Serverless.Monitoring.Functions.Api;
+
+namespace Serverless.Monitoring.Tests.Api;
+
+public class PrometheusJsonWriterTests
+{
+    [Theory]
+    [InlineData(1, "1")]
+    [InlineData(0.1, "0.1")]
+    [InlineData(-2.5, "-2.5")]
+    [InlineData(123456789012, "123456789012")]
+    [InlineData(1e20, "100000000000000000000")]
+    [InlineData(1e21, "1e+21")]
+    [InlineData(-1.5e300, "-1.5e+300")]
+    [InlineData(0.000001, "0.000001")]
+    [InlineData(1e-7, "1e-07")]
+    [InlineData(1.25e-300, "1.25e-300")]
+    [InlineData(double.NaN, "NaN")]
+    [InlineData(double.PositiveInfinity, "+Inf")]
+    [InlineData(double.NegativeInfinity, "-Inf")]
+    [InlineData(0.0, "0")]
+    public void Sample_values_are_formatted_as_upstream(double value, string text) =>
+        Assert.Equal(text, PrometheusJsonWriter.FormatValue(value));
+
+    [Theory]
+    [InlineData(1_700_000_000_123, "1700000000.123")]
+    [InlineData(1_700_000_000_000, "1700000000")]
+    [InlineData(1_700_000_000_100, "1700000000.100")]
+    [InlineData(5, "0.005")]
+    [InlineData(-1500, "-1.500")]
+    [InlineData(long.MinValue, "-9223372036854775.808")]
+    public void Timestamps_are_seconds_with_three_decimals_as_upstream(long ms, string text)
+    {
+        var buffer = new byte[32];
+        var length = PrometheusJsonWriter.FormatTimestamp(ms, buffer);
+        Assert.Equal(text, Encoding.ASCII.GetString(buffer, 0, length));
+    }
+
+    [Theory]
+    [InlineData(1234567, "1.234567e+06")]
+    [InlineData(100000, "100000")]
+    [InlineData(0.0001, "0.0001")]
+    [InlineData(0.00001, "1e-05")]
+    [InlineData(-0.0, "0")]
+    [InlineData(double.NegativeInfinity, "-Inf")]
+    public void Federated_values_are_formatted_as_the_text_format(double value, string text) =>
+        Assert.Equal(text, FederateEndpoint.FormatText(value));
+
+    [Theory]
+    [InlineData("1700000000", 1_700_000_000_000)]
+    [InlineData("1700000000.5", 1_700_000_000_500)]
+    [InlineData("-1.5", -1500)]
+    [InlineData("1e3", 1_000_000)]
+    [InlineData("2023-12-31T23:00:00Z", 1_704_063_600_000)]
+    [InlineData("2023-12-31T23:00:00.123456789Z", 1_704_063_600_123)]
+    [InlineData("2024-01-01T00:00:00+01:00", 1_704_063_600_000)]
+    [InlineData("-292273086-05-16T16:47:06Z", ApiParameters.MinTimeMs)]
+    [InlineData("292277025-08-18T07:12:54.999999999Z", ApiParameters.MaxTimeMs)]
+    public void Times_parse_as_upstream(string text, long ms)
+    {
+        Assert.True(ApiParameters.TryParseTime(text, out var parsed));
+        Assert.Equal(ms, parsed);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("x")]
+    [InlineData("2023-12-31 23:00:00Z")]
+    [InlineData("2023-12-31T23:00:00")]
+    [InlineData(" 1")]
+    public void Bad_times_do_not_parse(string text) => Assert.False(ApiParameters.TryParseTime(text, out _));
+
+    [Theory]
+    [InlineData("5m", 300_000)]
+    [InlineData("1h30m", 5_400_000)]
+    [InlineData("15", 15_000)]
+    [InlineData("0.5", 500)]
+    [InlineData("-1", -1000)]
+    public void Durations_parse_as_upstream(string text, long ms)
+    {
+        Assert.True(ApiParameters.TryParseDuration(text, out var duration, out _));
+        Assert.Equal(ms, (long)duration.TotalMilliseconds);
+    }
+}
