@@ -8,10 +8,17 @@ namespace Serverless.Monitoring.Functions.Invocations;
 /// answers 500 (the host then fails the invocation) with <c>Logs</c> saying why. HTTP functions
 /// (Api, RemoteWrite) need nothing here: with request forwarding the host sends the original
 /// request, which the ordinary endpoints serve.
+/// <para>
+/// The Api function's catch-all route would also forward a public <c>POST /Scrape</c> here. The
+/// host's own invocation requests never carry a function key, while a forwarded request must
+/// (authLevel function), so a request with one is answered as if these paths did not exist.
+/// </para>
 /// </summary>
 internal static class InvocationEndpoints
 {
     private const string Json = "application/json; charset=utf-8";
+    private const string FunctionKeyHeader = "x-functions-key";
+    private const string FunctionKeyQuery = "code";
 
     public static IEndpointRouteBuilder MapFunctionInvocations(this IEndpointRouteBuilder endpoints)
     {
@@ -32,6 +39,12 @@ internal static class InvocationEndpoints
     {
         endpoints.MapPost("/" + name, async (HttpContext context, TFunction function, ILoggerFactory loggers) =>
         {
+            if (context.Request.Headers.ContainsKey(FunctionKeyHeader) || context.Request.Query.ContainsKey(FunctionKeyQuery))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
             var logger = loggers.CreateLogger("Serverless.Monitoring.Functions." + name);
             var result = new InvocationResult(logger);
             var cancellationToken = context.RequestAborted;

@@ -11,7 +11,7 @@ using Serverless.Monitoring.Functions.Scraping;
 namespace Serverless.Monitoring.Functions.Invocations;
 
 /// <summary>
-/// The Scrape timer: each tick covers [floor(now, period), + period) and scrapes the targets whose
+/// The Scrape timer: each tick covers [tick, tick + period) and scrapes the targets whose
 /// slot falls in it (the embedded loop does the same with a one-second period), publishing to the
 /// sample bus. On the in-process bus nothing else would read the samples, so the tick stores them
 /// itself. The first tick loads <c>prometheus.yml</c> and starts discovery; later ticks reuse them
@@ -36,7 +36,7 @@ internal sealed class ScrapeInvocation(
     public async Task RunAsync(InvocationRequest request, InvocationResult result, CancellationToken cancellationToken)
     {
         var period = options.Value.ScrapePeriodValue;
-        var tick = Floor(time.GetUtcNow(), period);
+        var tick = TickOf(time.GetUtcNow(), period);
         if (request.Value("timer") is JsonObject timer && timer["IsPastDue"] is JsonValue pastDue && pastDue.TryGetValue<bool>(out var isPastDue) && isPastDue)
         {
             result.Warn("the timer is past due: ticks were missed while the app was not running");
@@ -130,8 +130,17 @@ internal sealed class ScrapeInvocation(
         }
     }
 
-    private static DateTimeOffset Floor(DateTimeOffset t, TimeSpan period) =>
-        new(t.UtcTicks - ((t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) % period.Ticks), TimeSpan.Zero);
+    /// <summary>
+    /// The schedule instant the timer fired for: the period boundary at or before <paramref name="now"/>,
+    /// allowing the timer to fire a little early (up to a second, or a quarter of the period) and
+    /// late by the rest of the period.
+    /// </summary>
+    internal static DateTimeOffset TickOf(DateTimeOffset now, TimeSpan period)
+    {
+        var early = TimeSpan.FromTicks(Math.Min(TimeSpan.TicksPerSecond, period.Ticks / 4));
+        var t = now.UtcTicks + early.Ticks;
+        return new DateTimeOffset(t - ((t - DateTimeOffset.UnixEpoch.UtcTicks) % period.Ticks), TimeSpan.Zero);
+    }
 
     public void Dispose() => _startGate.Dispose();
 }

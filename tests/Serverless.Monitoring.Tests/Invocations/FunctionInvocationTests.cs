@@ -65,6 +65,44 @@ public sealed class FunctionInvocationTests : IDisposable
     }
 
     [Theory]
+    [InlineData("/Compact", "x-functions-key")]
+    [InlineData("/Compact?code=abc", null)]
+    [InlineData("/Scrape", "x-functions-key")]
+    public async Task A_public_request_forwarded_by_the_Api_function_cannot_reach_an_invocation_endpoint(string path, string? keyHeader)
+    {
+        await using var app = App();
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative))
+        {
+            Content = new StringContent(Timer("Compact"), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Azure-Functions-InvocationId", Guid.NewGuid().ToString());
+        if (keyHeader is not null)
+        {
+            request.Headers.Add(keyHeader, "a-function-key");
+        }
+
+        using var response = await client.SendAsync(request);
+        Assert.Equal(404, (int)response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Forwarded_HTTP_requests_reach_the_ordinary_endpoints_as_a_custom_handler()
+    {
+        await using var app = App();
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/v1/status/buildinfo", UriKind.Relative));
+        request.Headers.Add("X-Azure-Functions-InvocationId", Guid.NewGuid().ToString());
+        request.Headers.Add("X-Azure-Functions-HostVersion", "4.1040.0.0");
+        request.Headers.Add("x-functions-key", "a-function-key");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Contains("\"status\":\"success\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(EventHubsShape.Host)]
     [InlineData(EventHubsShape.PlainArrays)]
     [InlineData(EventHubsShape.NoMetadata)]
