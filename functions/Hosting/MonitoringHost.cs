@@ -97,14 +97,15 @@ internal static class MonitoringHost
 
         // WebApplication runs routing first, so the middleware sees the matched route pattern.
         app.UseMiddleware<HttpMetricsMiddleware>();
-        app.MapStatusEndpoints();
-        app.MapMetricsEndpoint();
-        app.MapTargetsEndpoints();
+        // The custom handler's POST /<Function> invocation endpoints (Invocations/).
         if (app.Services.GetRequiredService<HostingMode>().IsCustomHandler)
         {
             app.MapFunctionInvocations();
         }
 
+        app.MapStatusEndpoints();
+        app.MapMetricsEndpoint();
+        app.MapTargetsEndpoints();
         return app;
     }
 
