@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Serverless.Monitoring.Core.Instrumentation;
 using Serverless.Monitoring.Functions.Api;
+using Serverless.Monitoring.Functions.Invocations;
 using Serverless.Monitoring.Functions.Scraping;
 
 namespace Serverless.Monitoring.Functions.Hosting;
@@ -73,6 +74,7 @@ internal static class MonitoringHost
         services.AddMonitoringStorage();
         services.AddSingleton<StorageEngineAccessor>();
         services.AddMonitoringScraping();
+        services.AddFunctionInvocations();
         services.AddSingleton(BuildInfo.Current);
         services.AddSingleton<ReadinessState>();
         services.AddSingleton(provider =>
@@ -95,6 +97,13 @@ internal static class MonitoringHost
 
         // WebApplication runs routing first, so the middleware sees the matched route pattern.
         app.UseMiddleware<HttpMetricsMiddleware>();
+
+        // The custom handler's POST /<Function> invocation endpoints (Invocations/).
+        if (app.Services.GetRequiredService<HostingMode>().IsCustomHandler)
+        {
+            app.MapFunctionInvocations();
+        }
+
         app.MapStatusEndpoints();
         app.MapMetricsEndpoint();
         app.MapTargetsEndpoints();

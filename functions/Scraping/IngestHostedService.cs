@@ -14,11 +14,13 @@ internal sealed class IngestHostedService(
     StorageEngineAccessor engines,
     IStorageProvider storage,
     IOptions<ScrapeOptions> options,
+    HostingMode mode,
     ILogger<IngestHostedService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Enabled)
+        // As a custom handler the Ingest triggers store the bus's messages (Invocations/).
+        if (!options.Value.Enabled || mode.IsCustomHandler)
         {
             return;
         }

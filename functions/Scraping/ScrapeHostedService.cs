@@ -14,6 +14,7 @@ internal sealed class ScrapeHostedService(
     TargetDiscovery discovery,
     ScrapeManager manager,
     IOptions<ScrapeOptions> options,
+    HostingMode mode,
     Core.Ports.IStorageProvider storage,
     TimeProvider time,
     ILogger<ScrapeHostedService> logger) : BackgroundService
@@ -29,7 +30,8 @@ internal sealed class ScrapeHostedService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Enabled)
+        // As a custom handler the Scrape timer drives the same ticks (Invocations/ScrapeInvocation).
+        if (!options.Value.Enabled || mode.IsCustomHandler)
         {
             return;
         }

@@ -4,13 +4,19 @@ namespace Serverless.Monitoring.Functions.Scraping;
 /// The embedded Compact and Retention timers: compaction every minute (live ingestion makes a
 /// level-0 block per batch), retention every hour, as the Functions app runs them on timers.
 /// </summary>
-internal sealed class StorageMaintenanceService(Hosting.StorageEngineAccessor engines, TimeProvider time, ILogger<StorageMaintenanceService> logger) : BackgroundService
+internal sealed class StorageMaintenanceService(Hosting.StorageEngineAccessor engines, Hosting.HostingMode mode, TimeProvider time, ILogger<StorageMaintenanceService> logger) : BackgroundService
 {
     private static readonly TimeSpan CompactEvery = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan RetentionEvery = TimeSpan.FromHours(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // As a custom handler the Compact and Retention timers run these (once per app, not per instance).
+        if (mode.IsCustomHandler)
+        {
+            return;
+        }
+
         var nextRetention = time.GetUtcNow();
         using var timer = new PeriodicTimer(CompactEvery, time);
         try
