@@ -11,7 +11,10 @@ internal sealed class ScrapeOptions
     /// <summary>Relative to the working directory, like Prometheus's <c>--config.file</c>.</summary>
     public string ConfigFile { get; set; } = "prometheus.yml";
 
-    /// <summary><c>InProcess</c> (embedded) or <c>StorageQueue</c> (through the configured storage account).</summary>
+    /// <summary>
+    /// <c>InProcess</c> (embedded), <c>StorageQueue</c> (through the configured storage account) or
+    /// <c>EventHubs</c> (the <c>EventHubConnection</c> and <c>EventHubName</c> settings, which the Ingest trigger reads too).
+    /// </summary>
     public SampleBusKind Bus { get; set; } = SampleBusKind.InProcess;
 
     /// <summary>The queue of the <c>StorageQueue</c> bus.</summary>
@@ -25,4 +28,5 @@ internal enum SampleBusKind
 {
     InProcess,
     StorageQueue,
+    EventHubs,
 }

@@ -42,13 +42,17 @@ internal sealed class IngestHostedService(
                     await IngestAsync(processor, batch, stoppingToken);
                 }
             }
-            else
+            else if (options.Value.Bus == SampleBusKind.StorageQueue)
             {
                 var queue = storage.GetQueue(options.Value.QueueName);
                 var poison = storage.GetQueue(options.Value.QueueName + "-poison");
                 await queue.CreateIfNotExistsAsync(stoppingToken);
                 await poison.CreateIfNotExistsAsync(stoppingToken);
                 await new StorageQueueConsumer(queue, processor, poison, log: message => logger.LogWarning("{Message}", message)).RunAsync(stoppingToken);
+            }
+            else
+            {
+                logger.LogInformation("Samples go to Event Hubs; the Functions Ingest trigger stores them.");
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
