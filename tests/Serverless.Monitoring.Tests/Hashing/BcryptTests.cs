@@ -84,7 +84,7 @@ public sealed class BcryptTests
     [InlineData("0123456789012345678901234567890123456789012345678901234567890123456789012345")]
     public async Task Verifies_what_htpasswd_writes(string password)
     {
-        var htpasswd = ToolLocator.Find("htpasswd", "apt-get install apache2-utils");
+        var htpasswd = ToolLocator.Find("htpasswd", "./test.sh (as root), or: apt-get install apache2-utils");
         var startInfo = new ProcessStartInfo(htpasswd) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[] { "-nbBC", "5", "user", password })
         {
