@@ -98,14 +98,18 @@ public sealed class WebConfigProcessTests : IDisposable
     }
 
     /// <summary>
-    /// Prometheus 2.42 scrapes our <c>/metrics</c> over HTTPS (trusting the test CA) with basic auth:
-    /// the job with the right password is up, the one with a wrong password sees 401.
+    /// Prometheus 2.42 scrapes our <c>/metrics</c> over HTTPS (trusting the test CA, presenting a
+    /// client certificate) with basic auth: the job with the right password is up; the one with
+    /// a wrong password sees 401; the one without a client certificate fails the handshake.
     /// </summary>
     [Fact]
-    public async Task Prometheus_scrapes_us_over_https_with_basic_auth()
+    public async Task Prometheus_scrapes_us_over_https_with_a_client_certificate_and_basic_auth()
     {
         const string WrongPassword = "not-Alices-passw0rd";
-        var (app, baseUri) = await StartAsync($"tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\nbasic_auth_users:\n  alice: {AliceHash}\n");
+        var (app, baseUri) = await StartAsync(
+            "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n" +
+            "  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.pem\n" +
+            $"basic_auth_users:\n  alice: {AliceHash}\n");
         using (app)
         {
             var target = $"127.0.0.1:{baseUri.Port}";
@@ -119,17 +123,26 @@ public sealed class WebConfigProcessTests : IDisposable
                     scrape_configs:
                       - job_name: right
                         scheme: https
+                        tls_config: { ca_file: ca.pem, cert_file: client.pem, key_file: client.key }
+                        basic_auth: { username: alice, password: secret }
+                        static_configs: [ { targets: ["{{target}}"] } ]
+                      - job_name: wrong-password
+                        scheme: https
+                        tls_config: { ca_file: ca.pem, cert_file: client.pem, key_file: client.key }
+                        basic_auth: { username: alice, password: {{WrongPassword}} }
+                        static_configs: [ { targets: ["{{target}}"] } ]
+                      - job_name: no-client-certificate
+                        scheme: https
                         tls_config: { ca_file: ca.pem }
                         basic_auth: { username: alice, password: secret }
                         static_configs: [ { targets: ["{{target}}"] } ]
-                      - job_name: wrong
-                        scheme: https
-                        tls_config: { ca_file: ca.pem }
-                        basic_auth: { username: alice, password: {{WrongPassword}} }
-                        static_configs: [ { targets: ["{{target}}"] } ]
                     """,
             };
-            options.Files["ca.pem"] = _certificates.Ca.ExportCertificatePem();
+            foreach (var file in new[] { "ca.pem", "client.pem", "client.key" })
+            {
+                options.Files[file] = await File.ReadAllTextAsync(_directory.Combine(file));
+            }
+
             await using var prometheus = await PrometheusFixture.StartAsync(options);
 
             using var http = LoopbackHttp.CreateClient();
@@ -141,7 +154,7 @@ public sealed class WebConfigProcessTests : IDisposable
                 health = json.RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray().ToDictionary(
                     t => t.GetProperty("labels").GetProperty("job").GetString()!,
                     t => (t.GetProperty("health").GetString()!, t.GetProperty("lastError").GetString()!));
-                if (health.Count == 2 && health.Values.All(h => h.Health != "unknown"))
+                if (health.Count == 3 && health.Values.All(h => h.Health != "unknown"))
                 {
                     break;
                 }
@@ -150,8 +163,10 @@ public sealed class WebConfigProcessTests : IDisposable
             }
 
             Assert.Equal(("up", string.Empty), health["right"]);
-            Assert.Equal("down", health["wrong"].Health);
-            Assert.Contains("401 Unauthorized", health["wrong"].Error, StringComparison.Ordinal);
+            Assert.Equal("down", health["wrong-password"].Health);
+            Assert.Contains("401 Unauthorized", health["wrong-password"].Error, StringComparison.Ordinal);
+            Assert.Equal("down", health["no-client-certificate"].Health);
+            Assert.DoesNotContain("401", health["no-client-certificate"].Error, StringComparison.Ordinal);
 
             // Neither password reached our output.
             Assert.DoesNotContain(WrongPassword, app.Output, StringComparison.Ordinal);
