@@ -22,6 +22,7 @@ internal sealed class WebConfigSource
     private long _nextCheck;
     private string? _lastFailure;
     private DateTime[] _failedStamps = [];
+    private bool _initialLoadFailed;
 
     public WebConfigSource(IConfiguration configuration, ILogger<WebConfigSource> logger)
     {
@@ -80,7 +81,24 @@ internal sealed class WebConfigSource
                     "callers are authenticated by function keys or App Service Authentication. Remove the setting.");
             }
 
-            var config = WebConfig.LoadFile(_path);
+            WebConfig config;
+            try
+            {
+                config = WebConfig.LoadFile(_path);
+            }
+            catch (ConfigException)
+            {
+                _initialLoadFailed = true;
+                throw;
+            }
+
+            // Kestrel may have been set up (without TLS) while the file was still broken; never
+            // serve plain HTTP for a file that asks for TLS.
+            if (_initialLoadFailed)
+            {
+                throw new ConfigException($"{_path}: the file changed while the server was starting; start it again.");
+            }
+
             _loaded = new Loaded(config, Stamps(config.SourceFiles));
             _nextCheck = Stopwatch.GetTimestamp() + (long)(CheckInterval.TotalSeconds * Stopwatch.Frequency);
             _logger.LogInformation("Web configuration {File}: TLS {Tls}, {Users} basic-auth user(s)", _path, config.Tls is null ? "off" : "on", config.BasicAuthUsers.Count);
