@@ -7,8 +7,8 @@
 # Tools it installs:
 #   - Node.js and npm (Debian packages), only when npm is missing
 #   - Azurite, pinned in .tools/package.json and .tools/package-lock.json, into .tools/node_modules
-#   - prometheus, promtool, prometheus-node-exporter, prometheus-alertmanager (Debian packages),
-#     only when their binaries are missing
+#   - prometheus, promtool, prometheus-node-exporter, prometheus-alertmanager, and apache2-utils
+#     (htpasswd, a second bcrypt implementation) (Debian packages), only when their binaries are missing
 # The last line it prints is "Summary: N passed, N failed, N skipped".
 set -euo pipefail
 
@@ -90,6 +90,7 @@ missing_packages=()
 command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || missing_packages+=(prometheus)
 command -v prometheus-node-exporter >/dev/null 2>&1 || missing_packages+=(prometheus-node-exporter)
 command -v prometheus-alertmanager >/dev/null 2>&1 || missing_packages+=(prometheus-alertmanager)
+command -v htpasswd >/dev/null 2>&1 || missing_packages+=(apache2-utils)
 if [ "${#missing_packages[@]}" -gt 0 ]; then
   if is_root; then
     apt_install "${missing_packages[@]}"

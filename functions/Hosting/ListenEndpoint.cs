@@ -16,6 +16,14 @@ internal sealed record ListenEndpoint(string Host, int Port, string Source)
     public const string CustomHandlerPortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
     public const string LegacyHttpWorkerPortVariable = "FUNCTIONS_HTTPWORKER_PORT";
 
+    /// <summary>True when the Functions host started us as its custom handler.</summary>
+    public static bool IsCustomHandler(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return !string.IsNullOrWhiteSpace(configuration[CustomHandlerPortVariable])
+            || !string.IsNullOrWhiteSpace(configuration[LegacyHttpWorkerPortVariable]);
+    }
+
     /// <summary>Resolves the endpoint; throws <see cref="OptionsValidationException"/> with a clear message when a setting is malformed.</summary>
     public static ListenEndpoint Resolve(IConfiguration configuration)
     {
@@ -76,28 +84,29 @@ internal sealed record ListenEndpoint(string Host, int Port, string Source)
         return new ListenEndpoint(host, port, source);
     }
 
-    /// <summary>Configures Kestrel to listen here (and only here).</summary>
-    public void ApplyTo(KestrelServerOptions kestrel)
+    /// <summary>Configures Kestrel to listen here (and only here), with <paramref name="configure"/> (e.g. HTTPS) applied.</summary>
+    public void ApplyTo(KestrelServerOptions kestrel, Action<ListenOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(kestrel);
+        configure ??= _ => { };
         if (Host.Length == 0)
         {
-            kestrel.ListenAnyIP(Port);
+            kestrel.ListenAnyIP(Port, configure);
         }
         else if (IPAddress.TryParse(Host, out var ip))
         {
-            kestrel.Listen(ip, Port);
+            kestrel.Listen(ip, Port, configure);
         }
         else if (string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase))
         {
             // Kestrel binds both loopbacks for localhost but cannot pick a free port for both.
             if (Port == 0)
             {
-                kestrel.Listen(IPAddress.Loopback, 0);
+                kestrel.Listen(IPAddress.Loopback, 0, configure);
             }
             else
             {
-                kestrel.ListenLocalhost(Port);
+                kestrel.ListenLocalhost(Port, configure);
             }
         }
         else

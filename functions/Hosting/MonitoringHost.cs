@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Serverless.Monitoring.Core.Config;
 using Serverless.Monitoring.Core.Instrumentation;
 using Serverless.Monitoring.Functions.Api;
 using Serverless.Monitoring.Functions.Invocations;
@@ -21,6 +22,7 @@ internal static class MonitoringHost
     private static readonly Dictionary<string, string> PrometheusFlags = new(StringComparer.Ordinal)
     {
         ["--web.listen-address"] = $"{WebOptions.SectionName}:{nameof(WebOptions.ListenAddress)}",
+        ["--web.config.file"] = $"{WebOptions.SectionName}:{nameof(WebOptions.ConfigFile)}",
         ["--storage.tsdb.path"] = $"{StorageOptions.SectionName}:{nameof(StorageOptions.LocalPath)}",
         ["--storage.tsdb.retention.time"] = $"{StorageOptions.SectionName}:{nameof(StorageOptions.RetentionTime)}",
         ["--storage.tsdb.retention.size"] = $"{StorageOptions.SectionName}:{nameof(StorageOptions.RetentionSize)}",
@@ -66,7 +68,25 @@ internal static class MonitoringHost
                 return;
             }
 
-            endpoint.ApplyTo(kestrel);
+            // TLS from the web config file. A file that does not load leaves plain HTTP here; the
+            // host reports the mistake before it starts (RunMonitoringHostAsync).
+            var webConfig = kestrel.ApplicationServices.GetRequiredService<WebConfigSource>();
+            WebConfig? initial = null;
+            try
+            {
+                initial = webConfig.LoadInitial();
+            }
+            catch (ConfigException)
+            {
+            }
+
+            endpoint.ApplyTo(kestrel, listen =>
+            {
+                if (initial is not null)
+                {
+                    WebConfigHttps.Apply(listen, webConfig, initial);
+                }
+            });
         });
 
         var services = builder.Services;
@@ -86,6 +106,8 @@ internal static class MonitoringHost
             return registry;
         });
         services.AddSingleton<HttpMetrics>();
+        services.AddSingleton<WebConfigSource>();
+        services.AddSingleton<BasicAuthVerifier>();
         return builder;
     }
 
@@ -94,6 +116,9 @@ internal static class MonitoringHost
         ArgumentNullException.ThrowIfNull(app);
         var readiness = app.Services.GetRequiredService<ReadinessState>();
         app.Lifetime.ApplicationStarted.Register(readiness.MarkHostStarted);
+
+        // The web config (rate limit, headers, basic auth) guards everything, as upstream's handler does.
+        app.UseMiddleware<WebConfigMiddleware>();
 
         // WebApplication runs routing first, so the middleware sees the matched route pattern.
         app.UseMiddleware<HttpMetricsMiddleware>();
@@ -129,7 +154,8 @@ internal static class MonitoringHost
             // is reported once, plainly, and not also logged with a stack trace by the host.
             app.Services.GetRequiredService<IStartupValidator>().Validate();
 
-            // Likewise a broken prometheus.yml: one message naming file, line and field.
+            // Likewise a broken prometheus.yml or web config file: one message naming file, line and field.
+            app.Services.GetRequiredService<WebConfigSource>().LoadInitial();
             app.Services.GetRequiredService<PrometheusConfigSource>().LoadInitial();
             await app.RunAsync();
             return 0;
@@ -151,7 +177,7 @@ internal static class MonitoringHost
         OptionsValidationException options => [.. options.Failures],
         AggregateException aggregate => [.. aggregate.InnerExceptions.SelectMany(StartupFailures)],
         IOException io => [io.Message],
-        Core.Config.ConfigException config => [config.Message],
+        ConfigException config => [config.Message],
         _ => [],
     };
 }

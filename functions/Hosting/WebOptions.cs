@@ -2,7 +2,8 @@ namespace Serverless.Monitoring.Functions.Hosting;
 
 /// <summary>
 /// Configuration section <c>Web</c>. <c>ListenAddress</c> is also set by Prometheus's flag
-/// <c>--web.listen-address=host:port</c>. Ignored when the Functions host gives us a port.
+/// <c>--web.listen-address=host:port</c>, <c>ConfigFile</c> by <c>--web.config.file</c>. Both are
+/// for the embedded server: the Functions host gives us a port and authenticates callers itself.
 /// </summary>
 internal sealed class WebOptions
 {
@@ -12,4 +13,10 @@ internal sealed class WebOptions
 
     /// <summary><c>host:port</c>; an empty host (<c>:9090</c>) listens on every interface, as in Prometheus.</summary>
     public string ListenAddress { get; set; } = DefaultListenAddress;
+
+    /// <summary>
+    /// A web configuration file in Prometheus's format (TLS, basic-auth users with bcrypt hashes,
+    /// response headers, a rate limit); empty for plain HTTP without authentication.
+    /// </summary>
+    public string ConfigFile { get; set; } = string.Empty;
 }
