@@ -141,6 +141,14 @@ public sealed class RemoteStorageTests : IDisposable
             Assert.Equal(samples, ours[series]);
         }
 
+        // Our HTTP API answers the same raw samples as Prometheus's own.
+        var viaApi = await RawSamplesAsync(client, new Uri($"http://127.0.0.1:{port}/api/v1/query?query={Uri.EscapeDataString("node_cpu_seconds_total[10s]")}&time={(t / 1000.0).ToString("0.000", CultureInfo.InvariantCulture)}"));
+        Assert.Equal(theirs.Keys.Order(StringComparer.Ordinal), viaApi.Keys.Order(StringComparer.Ordinal));
+        foreach (var (series, samples) in theirs)
+        {
+            Assert.Equal(samples, viaApi[series]);
+        }
+
         // A second Prometheus with nothing of its own reads our data through remote_read.
         using var reader = await PrometheusFixture.StartAsync(new PrometheusOptions
         {
