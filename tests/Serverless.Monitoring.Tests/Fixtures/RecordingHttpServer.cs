@@ -19,43 +19,24 @@ public sealed record RecordedResponse(int Status, IReadOnlyDictionary<string, st
 /// </summary>
 public sealed class RecordingHttpServer : IDisposable
 {
-    private readonly HttpListener _listener;
     private readonly Func<RecordedRequest, RecordedResponse> _respond;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly SemaphoreSlim _arrived = new(0);
-    private readonly Task _loop;
+    private readonly LoopbackHttpServer _server;
 
-    private RecordingHttpServer(HttpListener listener, int port, Func<RecordedRequest, RecordedResponse> respond)
+    private RecordingHttpServer(Func<RecordedRequest, RecordedResponse> respond)
     {
-        _listener = listener;
         _respond = respond;
-        BaseUri = new Uri($"http://127.0.0.1:{port}/");
-        _loop = Task.Run(LoopAsync);
+        _server = new LoopbackHttpServer(AnswerAsync, sequential: true);
+        BaseUri = _server.Url();
     }
 
     public Uri BaseUri { get; }
 
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
 
-    public static RecordingHttpServer Start(Func<RecordedRequest, RecordedResponse>? respond = null)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var port = FreePort.Get();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-                return new RecordingHttpServer(listener, port, respond ?? (_ => new RecordedResponse(204)));
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                // The port was taken between finding and binding it: try another.
-                ((IDisposable)listener).Dispose();
-            }
-        }
-    }
+    public static RecordingHttpServer Start(Func<RecordedRequest, RecordedResponse>? respond = null) =>
+        new(respond ?? (_ => new RecordedResponse(204)));
 
     /// <summary>Waits until a recorded request satisfies <paramref name="predicate"/>, or throws after <paramref name="timeout"/>.</summary>
     public async Task<RecordedRequest> WaitForAsync(Func<RecordedRequest, bool> predicate, TimeSpan timeout)
@@ -86,62 +67,36 @@ public sealed class RecordingHttpServer : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
-        _listener.Close();
-        try
-        {
-            _loop.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-            // The loop ends with the listener's disposal exception.
-        }
-
+        _server.Dispose();
         _arrived.Dispose();
     }
 
-    private async Task LoopAsync()
+    private async Task AnswerAsync(HttpListenerContext context)
     {
-        while (_listener.IsListening)
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var key in context.Request.Headers.AllKeys)
         {
-            HttpListenerContext context;
-            try
+            if (key is not null)
             {
-                context = await _listener.GetContextAsync();
+                headers[key] = context.Request.Headers[key] ?? string.Empty;
             }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
+        }
 
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var key in context.Request.Headers.AllKeys)
-            {
-                if (key is not null)
-                {
-                    headers[key] = context.Request.Headers[key] ?? string.Empty;
-                }
-            }
+        var request = new RecordedRequest(context.Request.HttpMethod, context.Request.Url?.PathAndQuery ?? "/", headers, body.ToArray());
+        var response = _respond(request);
+        _requests.Enqueue(request);
+        _arrived.Release();
+        context.Response.StatusCode = response.Status;
+        foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
+        {
+            context.Response.Headers[name] = value;
+        }
 
-            var request = new RecordedRequest(context.Request.HttpMethod, context.Request.Url?.PathAndQuery ?? "/", headers, body.ToArray());
-            var response = _respond(request);
-            _requests.Enqueue(request);
-            _arrived.Release();
-            context.Response.StatusCode = response.Status;
-            foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
-            {
-                context.Response.Headers[name] = value;
-            }
-
-            if (response.Body is { } text)
-            {
-                var bytes = System.Text.Encoding.UTF8.GetBytes(text);
-                await context.Response.OutputStream.WriteAsync(bytes);
-            }
-
-            context.Response.Close();
+        if (response.Body is { } text)
+        {
+            await context.Response.OutputStream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text));
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Serverless.Monitoring.Tests.Fixtures;
 
@@ -9,20 +8,16 @@ namespace Serverless.Monitoring.Tests.Adapters.AzureStorage;
 /// <summary>A scripted loopback HTTP server that answers like Azure Storage, for error-path tests.</summary>
 internal sealed class FakeStorageServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
     private readonly Func<int, FakeReply> _reply;
-    private readonly Task _loop;
+    private readonly LoopbackHttpServer _server;
 
     public FakeStorageServer(Func<int, FakeReply> reply)
     {
         _reply = reply;
-        Port = FreePort.Get();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        _server = new LoopbackHttpServer(AnswerAsync, sequential: true);
     }
 
-    public int Port { get; }
+    public int Port => _server.Port;
 
     public ConcurrentQueue<CapturedRequest> Requests { get; } = new();
 
@@ -33,62 +28,35 @@ internal sealed class FakeStorageServer : IDisposable
         $"BlobEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;" +
         $"TableEndpoint=http://127.0.0.1:{Port}/devstoreaccount1";
 
-    public void Dispose()
+    public void Dispose() => _server.Dispose();
+
+    private async Task AnswerAsync(HttpListenerContext context)
     {
-        _listener.Stop();
-        _listener.Close();
-        try
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        var headers = context.Request.Headers.AllKeys.Where(k => k is not null)
+            .ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
+        Requests.Enqueue(new CapturedRequest(context.Request.HttpMethod, context.Request.RawUrl ?? "/", headers, body.ToArray()));
+
+        var reply = _reply(Requests.Count - 1);
+        var response = context.Response;
+        response.StatusCode = reply.Status;
+        if (reply.ErrorCode is not null)
         {
-            _loop.Wait(TimeSpan.FromSeconds(5));
+            response.Headers["x-ms-error-code"] = reply.ErrorCode;
         }
-        catch (AggregateException)
+
+        foreach (var (name, value) in reply.Headers ?? [])
         {
-            // The listener was stopped mid-accept.
+            response.Headers[name] = value;
         }
-    }
 
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
+        var bytes = Encoding.UTF8.GetBytes(reply.Body ?? string.Empty);
+        response.ContentType = reply.ContentType;
+        response.ContentLength64 = bytes.Length;
+        if (context.Request.HttpMethod != "HEAD")
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            var headers = context.Request.Headers.AllKeys.Where(k => k is not null)
-                .ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
-            Requests.Enqueue(new CapturedRequest(context.Request.HttpMethod, context.Request.RawUrl ?? "/", headers, body.ToArray()));
-
-            var reply = _reply(Requests.Count - 1);
-            var response = context.Response;
-            response.StatusCode = reply.Status;
-            if (reply.ErrorCode is not null)
-            {
-                response.Headers["x-ms-error-code"] = reply.ErrorCode;
-            }
-
-            foreach (var (name, value) in reply.Headers ?? [])
-            {
-                response.Headers[name] = value;
-            }
-
-            var bytes = Encoding.UTF8.GetBytes(reply.Body ?? string.Empty);
-            response.ContentType = reply.ContentType;
-            response.ContentLength64 = bytes.Length;
-            if (context.Request.HttpMethod != "HEAD")
-            {
-                await response.OutputStream.WriteAsync(bytes);
-            }
-
-            response.Close();
+            await response.OutputStream.WriteAsync(bytes);
         }
     }
 }
