@@ -11,7 +11,7 @@ using Serverless.Monitoring.Tests.Fixtures;
 namespace Serverless.Monitoring.Benchmarks.PromQL;
 
 /// <summary>
-/// <c>promql-compare [--instances N] [--series N] [--hours H] [--runs N] [--only name,name] [--keep DIR]</c>
+/// <c>promql-compare [--instances N] [--series N] [--hours H] [--runs N] [--warmup-seconds S] [--only name,name] [--keep DIR]</c>
 /// (issue 4, item 5): generates the node_exporter-like dataset, imports it into our storage engine
 /// (local disk) and into Prometheus 2.42 (<c>promtool tsdb create-blocks-from openmetrics</c>, then a
 /// real <c>prometheus</c> on a free loopback port), and times every query of
@@ -33,6 +33,7 @@ public static class PromqlCompareCommand
         ArgumentNullException.ThrowIfNull(args);
         var options = new NodeExporterLikeDatasetOptions();
         var runs = 11;
+        var warmup = TimeSpan.FromSeconds(2);
         string? keep = null;
         HashSet<string>? only = null;
         for (var i = 0; i + 1 < args.Length; i += 2)
@@ -44,10 +45,11 @@ public static class PromqlCompareCommand
                 case "--series": options = options with { SeriesPerInstance = int.Parse(value, CultureInfo.InvariantCulture) }; break;
                 case "--hours": options = options with { Duration = TimeSpan.FromHours(double.Parse(value, CultureInfo.InvariantCulture)) }; break;
                 case "--runs": runs = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--warmup-seconds": warmup = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)); break;
                 case "--only": only = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                 case "--keep": keep = value; break;
                 default:
-                    await Console.Error.WriteLineAsync($"unknown option {args[i]}; usage: {Name} [--instances N] [--series N] [--hours H] [--runs N] [--only name,name] [--keep DIR]");
+                    await Console.Error.WriteLineAsync($"unknown option {args[i]}; usage: {Name} [--instances N] [--series N] [--hours H] [--runs N] [--warmup-seconds S] [--only name,name] [--keep DIR]");
                     return 2;
             }
         }
@@ -130,7 +132,7 @@ public static class PromqlCompareCommand
         foreach (var q in queries)
         {
             Log($"{q.Name}: {q.Query} ({q.Shape})");
-            rows.Add(await CompareAsync(q, promqlEngine, http, baseUri, evalEnd, runs));
+            rows.Add(await CompareAsync(q, promqlEngine, http, baseUri, evalEnd, runs, warmup));
         }
 
         var heapPeak = heapSampler.Stop();
@@ -144,7 +146,7 @@ public static class PromqlCompareCommand
         // 4. The report.
         var report = new StringBuilder();
         report.AppendLine(string.Create(inv, $"dataset: {options.Instances} instances x {options.SeriesPerInstance} series x {options.Duration.TotalHours:F0} h at {options.Interval.TotalSeconds:F0} s = {dataset.SamplesWritten:N0} samples, {dataset.SeriesCount:N0} series; ours: {imported.Blocks} block(s), Prometheus: {promBlocks} block(s)"));
-        report.AppendLine(string.Create(inv, $"evaluation time {DateTimeOffset.FromUnixTimeMilliseconds(evalEnd):O} (range queries end there); median of {runs} runs after one warm-up run each, ours and Prometheus alternating"));
+        report.AppendLine(string.Create(inv, $"evaluation time {DateTimeOffset.FromUnixTimeMilliseconds(evalEnd):O} (range queries end there); median of {runs} runs, ours and Prometheus alternating, after a warm-up per query (ours: at least 20 runs and {warmup.TotalSeconds:F0} s, for tiered JIT; Prometheus: 3 runs)"));
         report.AppendLine(string.Create(inv, $"load average {loadAtStart} at the start, {loadAtEnd} at the end; {Environment.ProcessorCount} cores"));
         report.AppendLine("ours: in process (parse + PromQLEngine over StorageSeriesSource, local disk, warm block cache) -- we have no HTTP query API yet, so no HTTP or JSON in our time.");
         report.AppendLine("prom http: loopback GET /api/v1/query[_range]?stats=all, response body read (JSON encoding and transfer included); prom exec: its own data.stats.timings.execTotalTime (queue + prepare/select + eval + sort, no HTTP or JSON).");
@@ -171,7 +173,7 @@ public static class PromqlCompareCommand
 
     private sealed record Row(PromqlBenchmarkQuery Query, int Series, double Ours, double PromHttp, double PromExec, string Agreement);
 
-    private static async Task<Row> CompareAsync(PromqlBenchmarkQuery q, PromQLEngine engine, HttpClient http, Uri baseUri, long evalEnd, int runs)
+    private static async Task<Row> CompareAsync(PromqlBenchmarkQuery q, PromQLEngine engine, HttpClient http, Uri baseUri, long evalEnd, int runs, TimeSpan warmup)
     {
         var rangeMs = (long)q.Range.TotalMilliseconds;
         var stepMs = (long)q.Step.TotalMilliseconds;
@@ -181,12 +183,29 @@ public static class PromqlCompareCommand
             ? new Uri(baseUri, $"api/v1/query_range?query={Uri.EscapeDataString(q.Query)}&start={seconds(evalEnd - rangeMs)}&end={seconds(evalEnd)}&step={seconds(stepMs)}&stats=all")
             : new Uri(baseUri, $"api/v1/query?query={Uri.EscapeDataString(q.Query)}&time={seconds(evalEnd)}&stats=all");
 
+        // Warm-up: ours until tiered JIT has reached its optimised code for this query's paths
+        // (time and runs both), Prometheus a few times (its postings and chunks paged in).
+        var parsed = Parser.ParseExpr(q.Query);
+        var warm = Stopwatch.StartNew();
+        for (var run = 0; run < 2000 && (run < 20 || warm.Elapsed < warmup); run++)
+        {
+            _ = q.IsRange
+                ? await engine.RangeQueryAsync(parsed, evalEnd - rangeMs, evalEnd, stepMs)
+                : await engine.InstantQueryAsync(parsed, evalEnd);
+        }
+
+        for (var run = 0; run < 3; run++)
+        {
+            using var response = await http.GetAsync(uri);
+            _ = await response.Content.ReadAsByteArrayAsync();
+        }
+
         var oursTimes = new List<double>();
         var httpTimes = new List<double>();
         var execTimes = new List<double>();
         QueryResult? oursResult = null;
         byte[] body = [];
-        for (var run = 0; run <= runs; run++)
+        for (var run = 0; run < runs; run++)
         {
             var stopwatch = Stopwatch.StartNew();
             var expr = Parser.ParseExpr(q.Query);
@@ -205,12 +224,9 @@ public static class PromqlCompareCommand
                     throw new InvalidOperationException($"{q.Name}: HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}");
                 }
 
-                if (run > 0)
-                {
-                    oursTimes.Add(oursMs);
-                    httpTimes.Add(httpMs);
-                    execTimes.Add(ExecSeconds(body) * 1000);
-                }
+                oursTimes.Add(oursMs);
+                httpTimes.Add(httpMs);
+                execTimes.Add(ExecSeconds(body) * 1000);
             }
         }
 

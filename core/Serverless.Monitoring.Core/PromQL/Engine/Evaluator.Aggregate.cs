@@ -63,7 +63,7 @@ internal sealed partial class Evaluator
         var order = new List<LabelSet>();
         foreach (var s in input)
         {
-            var key = GroupingKey(s.Metric, a.Grouping, a.Without);
+            var key = MemoGroupingKey(a, s.Metric);
             if (!groups.TryGetValue(key, out var list))
             {
                 list = [];

@@ -209,7 +209,7 @@ internal sealed partial class Evaluator
             var m = (MatrixValue)Eval(c.Args[0], t);
             var arg = Unwrap(c.Args[0]);
             var isCounterFn = name is "rate" or "increase" or "irate";
-            return name switch
+            var result = name switch
             {
                 "rate" => NoteNonCounters(m, OverTime(m, t, (p, _) => ExtrapolatedRate(p, m, isCounter: true, isRate: true), true)),
                 "increase" => NoteNonCounters(m, OverTime(m, t, (p, _) => ExtrapolatedRate(p, m, isCounter: true, isRate: false), true)),
@@ -236,6 +236,14 @@ internal sealed partial class Evaluator
                 "deriv" => OverTime(m, t, (p, _) => p.Count < 2 ? null : LinearRegression(p, p[0].TimestampMs).Slope, true),
                 _ => throw new PromQLEvaluationException($"function \"{name}\" is not implemented"),
             };
+
+            // The selector's point lists went into the function only: reuse them for the next step.
+            if (arg is MatrixSelector)
+            {
+                ReturnPoints(m);
+            }
+
+            return result;
         }
 
         throw new PromQLEvaluationException($"function \"{name}\" is not implemented");

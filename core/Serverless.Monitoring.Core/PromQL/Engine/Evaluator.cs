@@ -102,16 +102,17 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
         var result = new List<MSeries>();
         foreach (var s in Series[vs])
         {
-            var i = s.LastAtOrBefore(from) + 1;
+            var first = s.LastAtOrBefore(from) + 1;
+            var last = s.LastAtOrBefore(refT);
             List<Sample>? points = null;
-            for (; i < s.Ts.Length && s.Ts[i] <= refT; i++)
+            for (var i = first; i <= last; i++)
             {
                 if (StaleMarker.IsStale(s.Vs[i]))
                 {
                     continue;
                 }
 
-                (points ??= []).Add(new Sample(s.Ts[i], s.Vs[i]));
+                (points ??= RentPoints(last - i + 1)).Add(new Sample(s.Ts[i], s.Vs[i]));
             }
 
             if (points is not null)
@@ -173,7 +174,7 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
         return m < 0 ? m + b : m;
     }
 
-    internal static LabelSet DropName(LabelSet l) => l.Contains(LabelValidation.MetricNameLabel) ? l.Without(LabelValidation.MetricNameLabel) : l;
+    internal static LabelSet DropName(LabelSet l) => l.WithoutMetricName();
 
     internal static VectorValue CheckDuplicates(VectorValue v)
     {
