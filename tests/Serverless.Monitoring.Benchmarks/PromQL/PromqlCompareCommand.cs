@@ -5,6 +5,8 @@ using System.Text.Json;
 using Serverless.Monitoring.Core.Model;
 using Serverless.Monitoring.Core.PromQL;
 using Serverless.Monitoring.Core.PromQL.Engine;
+using Serverless.Monitoring.Core.Storage;
+using Serverless.Monitoring.Functions.Adapters.LocalDisk;
 using Serverless.Monitoring.Tests.Dataset;
 using Serverless.Monitoring.Tests.Fixtures;
 
@@ -77,8 +79,13 @@ public static class PromqlCompareCommand
         var (minT, _) = dataset.TimeRange;
 
         Log("importing into ours (local disk)");
-        var (engine, imported) = await OursBenchStore.ImportAsync(file, ours);
+        var imported = (await OursBenchStore.ImportAsync(file, ours)).Result;
         Log($"ours: {imported.SamplesStored:N0} samples stored, {imported.Blocks} block(s)");
+
+        // Queried through a fresh engine on the imported folder, as Prometheus opens promtool's
+        // blocks: nothing the import built stays in memory.
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        var engine = await StorageEngine.OpenAsync(new LocalDiskStorageProvider(ours));
 
         Log("importing into Prometheus (promtool tsdb create-blocks-from openmetrics)");
         var promtool = await Promtool.RunAsync(["tsdb", "create-blocks-from", "openmetrics", file, prom], timeout: TimeSpan.FromHours(1));
@@ -148,13 +155,14 @@ public static class PromqlCompareCommand
         report.AppendLine(string.Create(inv, $"dataset: {options.Instances} instances x {options.SeriesPerInstance} series x {options.Duration.TotalHours:F0} h at {options.Interval.TotalSeconds:F0} s = {dataset.SamplesWritten:N0} samples, {dataset.SeriesCount:N0} series; ours: {imported.Blocks} block(s), Prometheus: {promBlocks} block(s)"));
         report.AppendLine(string.Create(inv, $"evaluation time {DateTimeOffset.FromUnixTimeMilliseconds(evalEnd):O} (range queries end there); median of {runs} runs, ours and Prometheus alternating, after a warm-up per query (ours: at least 20 runs and {warmup.TotalSeconds:F0} s, for tiered JIT; Prometheus: 3 runs)"));
         report.AppendLine(string.Create(inv, $"load average {loadAtStart} at the start, {loadAtEnd} at the end; {Environment.ProcessorCount} cores"));
-        report.AppendLine("ours: in process (parse + PromQLEngine over StorageSeriesSource, local disk, warm block cache) -- we have no HTTP query API yet, so no HTTP or JSON in our time.");
+        report.AppendLine("ours: in process (parse + PromQLEngine over StorageSeriesSource, a fresh StorageEngine on the imported local-disk folder, warm block cache) -- we have no HTTP query API yet, so no HTTP or JSON in our time.");
         report.AppendLine("prom http: loopback GET /api/v1/query[_range]?stats=all, response body read (JSON encoding and transfer included); prom exec: its own data.stats.timings.execTotalTime (queue + prepare/select + eval + sort, no HTTP or JSON).");
+        report.AppendLine("KiB: allocated per run (ours: GC.GetTotalAllocatedBytes; Prometheus: go_memstats_alloc_bytes_total, HTTP and JSON included).");
         report.AppendLine();
-        report.AppendLine(string.Create(inv, $"{"query",-24}{"shape",-16}{"series",8}{"ours ms",10}{"prom http",11}{"prom exec",11}{"ours/http",11}{"ours/exec",11}  results"));
+        report.AppendLine(string.Create(inv, $"{"query",-24}{"shape",-16}{"series",8}{"ours ms",10}{"prom http",11}{"prom exec",11}{"ours/http",11}{"ours/exec",11}{"ours KiB",10}{"prom KiB",10}  results"));
         foreach (var r in rows)
         {
-            report.AppendLine(string.Create(inv, $"{r.Query.Name,-24}{r.Query.Shape,-16}{r.Series,8}{r.Ours,10:F2}{r.PromHttp,11:F2}{r.PromExec,11:F2}{r.Ours / r.PromHttp,11:F3}{r.Ours / r.PromExec,11:F3}  {r.Agreement}"));
+            report.AppendLine(string.Create(inv, $"{r.Query.Name,-24}{r.Query.Shape,-16}{r.Series,8}{r.Ours,10:F2}{r.PromHttp,11:F2}{r.PromExec,11:F2}{r.Ours / r.PromHttp,11:F3}{r.Ours / r.PromExec,11:F3}{r.OursBytes / 1024,10:N0}{r.PromBytes / 1024,10:N0}  {r.Agreement}"));
         }
 
         var overExec = rows.Count(r => r.Ours > r.PromExec);
@@ -164,14 +172,14 @@ public static class PromqlCompareCommand
         report.AppendLine(string.Create(inv, $"queries over 1.0: {overHttp} of {rows.Count} against Prometheus over HTTP, {overExec} of {rows.Count} against its server-side exec time; results disagree on {rows.Count(r => r.Agreement != "ok")}"));
         report.AppendLine();
         report.AppendLine(resetOk ? "memory during the query phase (peak RSS = VmHWM after a clear_refs reset at its start):" : "memory during the query phase (the VmHWM reset failed: peaks include the phases before):");
-        report.AppendLine(string.Create(inv, $"  ours:       RSS {Mb(oursBefore.Rss)} at the start, peak RSS {Mb(oursAfter.Peak)}; GC heap peak {Mb(heapPeak)} (sampled every 5 ms), {Mb(allocated)} allocated"));
-        report.AppendLine(string.Create(inv, $"  Prometheus: RSS {Mb(promBefore.Rss)} at the start, peak RSS {Mb(promAfter.Peak)}; {Mb((long)promAllocated)} allocated (go_memstats_alloc_bytes_total, HTTP and JSON included)"));
-        report.AppendLine("  ours is the whole benchmark process (dataset import and the block cache included); Prometheus is the server alone.");
+        report.AppendLine(string.Create(inv, $"  ours:       RSS {Mb(oursBefore.Rss)} at the start, peak RSS {Mb(oursAfter.Peak)}; GC heap peak {Mb(heapPeak)} (sampled every 5 ms); {Mb(allocated)} allocated in the whole phase, warm-ups included"));
+        report.AppendLine(string.Create(inv, $"  Prometheus: RSS {Mb(promBefore.Rss)} at the start, peak RSS {Mb(promAfter.Peak)}; {Mb((long)promAllocated)} allocated in the whole phase (go_memstats_alloc_bytes_total, HTTP and JSON included)"));
+        report.AppendLine("  ours is the whole benchmark process (runtime, the HTTP client, what the import left after a full GC, and the block cache); Prometheus is the server alone.");
         Console.Write(report.ToString());
         return rows.Any(r => r.Agreement != "ok") ? 1 : 0;
     }
 
-    private sealed record Row(PromqlBenchmarkQuery Query, int Series, double Ours, double PromHttp, double PromExec, string Agreement);
+    private sealed record Row(PromqlBenchmarkQuery Query, int Series, double Ours, double PromHttp, double PromExec, long OursBytes, long PromBytes, string Agreement);
 
     private static async Task<Row> CompareAsync(PromqlBenchmarkQuery q, PromQLEngine engine, HttpClient http, Uri baseUri, long evalEnd, int runs, TimeSpan warmup)
     {
@@ -205,14 +213,18 @@ public static class PromqlCompareCommand
         var execTimes = new List<double>();
         QueryResult? oursResult = null;
         byte[] body = [];
+        long oursAllocated = 0;
+        var promAllocatedBefore = await PrometheusMetricAsync(http, baseUri, "go_memstats_alloc_bytes_total");
         for (var run = 0; run < runs; run++)
         {
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var stopwatch = Stopwatch.StartNew();
             var expr = Parser.ParseExpr(q.Query);
             oursResult = q.IsRange
                 ? await engine.RangeQueryAsync(expr, evalEnd - rangeMs, evalEnd, stepMs)
                 : await engine.InstantQueryAsync(expr, evalEnd);
             var oursMs = stopwatch.Elapsed.TotalMilliseconds;
+            oursAllocated += GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
             stopwatch.Restart();
             using (var response = await http.GetAsync(uri))
@@ -230,8 +242,10 @@ public static class PromqlCompareCommand
             }
         }
 
+        // Prometheus's allocation counter also moves for the two /metrics reads around the runs.
+        var promAllocated = await PrometheusMetricAsync(http, baseUri, "go_memstats_alloc_bytes_total") - promAllocatedBefore;
         var agreement = Agreement(oursResult!, body);
-        return new Row(q, oursResult!.Series.Count, Median(oursTimes), Median(httpTimes), Median(execTimes), agreement);
+        return new Row(q, oursResult!.Series.Count, Median(oursTimes), Median(httpTimes), Median(execTimes), oursAllocated / runs, (long)(promAllocated / runs), agreement);
     }
 
     private static double ExecSeconds(byte[] body)

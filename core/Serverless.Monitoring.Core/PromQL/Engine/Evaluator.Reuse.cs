@@ -5,7 +5,7 @@ namespace Serverless.Monitoring.Core.PromQL.Engine;
 
 /// <summary>
 /// What a query reuses across its steps: label computations (grouping keys, match signatures,
-/// result label sets) memoised per expression node and input label set, and the point lists of
+/// result label sets, histogram buckets) memoised per expression node and input label set, and the point lists of
 /// range selectors that a function has consumed. A range query evaluates the same series at every
 /// step, so without these each step rebuilt (and re-validated and re-hashed) the same label sets.
 /// </summary>
@@ -13,6 +13,9 @@ internal sealed partial class Evaluator
 {
     /// <summary>Memo entries kept before the memo starts over (bounds memory when label sets differ at every step).</summary>
     private const int MemoLimit = 250_000;
+
+    /// <summary>Stands in for an expression node in the keys of <see cref="MemoBucket"/>.</summary>
+    private static readonly object BucketMemoNode = new();
 
     private readonly Dictionary<MemoKey, object> _memo = [];
     private readonly Stack<List<Sample>> _pointLists = new();
@@ -59,6 +62,23 @@ internal sealed partial class Evaluator
         return result;
     }
 
+    /// <summary>A classic histogram bucket's series without <c>le</c> and its upper bound; a null key when <c>le</c> is missing or malformed.</summary>
+    private (LabelSet? Key, double Upper) MemoBucket(LabelSet metric)
+    {
+        var key = new MemoKey(BucketMemoNode, metric, null);
+        if (_memo.TryGetValue(key, out var found))
+        {
+            var known = (Bucket)found;
+            return (known.Key, known.Upper);
+        }
+
+        var bucket = TryParseLe(metric.Get("le"), out var upper)
+            ? new Bucket(new LabelSetBuilder(metric).Delete("le").Build(), upper)
+            : new Bucket(null, double.NaN);
+        Remember(key, bucket);
+        return (bucket.Key, bucket.Upper);
+    }
+
     private void Remember(MemoKey key, object value)
     {
         if (_memo.Count >= MemoLimit)
@@ -90,6 +110,8 @@ internal sealed partial class Evaluator
             _pointLists.Push(s.Points);
         }
     }
+
+    private sealed record Bucket(LabelSet? Key, double Upper);
 
     /// <summary>
     /// An expression node (by reference: nodes are records, whose equality is structural and

@@ -121,14 +121,17 @@ public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = 
     {
         var windows = new List<(VectorSelector Selector, long Min, long Max)>();
         Collect(root, 0, 0, false);
+        // Scratch lists shared by all series (cleared per series, copied out exactly).
+        var ts = new List<long>();
+        var vs = new List<double>();
         foreach (var (sel, min, max) in windows)
         {
             var found = await source.SelectAsync(sel.Matchers, min, max, ct).ConfigureAwait(false);
             var loaded = new List<LoadedSeries>(found.Count);
             foreach (var s in found)
             {
-                var ts = new List<long>();
-                var vs = new List<double>();
+                ts.Clear();
+                vs.Clear();
                 var it = s.Iterator();
                 if (it.Seek(min))
                 {

@@ -30,9 +30,9 @@ internal sealed class MatrixValue(List<MSeries> series, long rangeStart, long ra
 {
     public List<MSeries> Series { get; } = series;
 
-    public long RangeStart { get; } = rangeStart;
+    public long RangeStart { get; set; } = rangeStart;
 
-    public long RangeEnd { get; } = rangeEnd;
+    public long RangeEnd { get; set; } = rangeEnd;
 }
 
 /// <summary>A selected series, materialised.</summary>
@@ -47,7 +47,7 @@ internal sealed class LoadedSeries(LabelSet labels, long[] ts, double[] vs)
     /// <summary>Index of the last sample at or before <paramref name="t"/>, or -1.</summary>
     public int LastAtOrBefore(long t)
     {
-        var i = Array.BinarySearch(Ts, t);
+        var i = Ts.AsSpan().BinarySearch(t);
         return i >= 0 ? i : ~i - 1;
     }
 }
