@@ -79,7 +79,7 @@ public static class PromqlCompareCommand
         var (minT, _) = dataset.TimeRange;
 
         Log("importing into ours (local disk)");
-        var imported = (await OursBenchStore.ImportAsync(file, ours)).Result;
+        var imported = await ImportOursAsync(file, ours);
         Log($"ours: {imported.SamplesStored:N0} samples stored, {imported.Blocks} block(s)");
 
         // Queried through a fresh engine on the imported folder, as Prometheus opens promtool's
@@ -128,6 +128,7 @@ public static class PromqlCompareCommand
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         var self = Environment.ProcessId;
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var oursBefore = Memory.Read(self);
         var promBefore = Memory.Read(prometheus.Id);
         var resetOk = Memory.ResetPeak(self) & Memory.ResetPeak(prometheus.Id);
@@ -172,12 +173,16 @@ public static class PromqlCompareCommand
         report.AppendLine(string.Create(inv, $"queries over 1.0: {overHttp} of {rows.Count} against Prometheus over HTTP, {overExec} of {rows.Count} against its server-side exec time; results disagree on {rows.Count(r => r.Agreement != "ok")}"));
         report.AppendLine();
         report.AppendLine(resetOk ? "memory during the query phase (peak RSS = VmHWM after a clear_refs reset at its start):" : "memory during the query phase (the VmHWM reset failed: peaks include the phases before):");
-        report.AppendLine(string.Create(inv, $"  ours:       RSS {Mb(oursBefore.Rss)} at the start, peak RSS {Mb(oursAfter.Peak)}; GC heap peak {Mb(heapPeak)} (sampled every 5 ms); {Mb(allocated)} allocated in the whole phase, warm-ups included"));
+        report.AppendLine(string.Create(inv, $"  ours:       RSS {Mb(oursBefore.Rss)} at the start, peak RSS {Mb(oursAfter.Peak)}; GC heap {Mb(heapBefore)} at the start, peak {Mb(heapPeak)} (sampled every 5 ms); {Mb(allocated)} allocated in the whole phase, warm-ups included"));
         report.AppendLine(string.Create(inv, $"  Prometheus: RSS {Mb(promBefore.Rss)} at the start, peak RSS {Mb(promAfter.Peak)}; {Mb((long)promAllocated)} allocated in the whole phase (go_memstats_alloc_bytes_total, HTTP and JSON included)"));
         report.AppendLine("  ours is the whole benchmark process (runtime, the HTTP client, what the import left after a full GC, and the block cache); Prometheus is the server alone.");
         Console.Write(report.ToString());
         return rows.Any(r => r.Agreement != "ok") ? 1 : 0;
     }
+
+    /// <summary>Imports and lets go of the importing engine (kept out of <see cref="RunAsync"/>'s state, so a GC can free it).</summary>
+    private static async Task<Core.Import.ImportResult> ImportOursAsync(string file, string directory) =>
+        (await OursBenchStore.ImportAsync(file, directory)).Result;
 
     private sealed record Row(PromqlBenchmarkQuery Query, int Series, double Ours, double PromHttp, double PromExec, long OursBytes, long PromBytes, string Agreement);
 

@@ -59,6 +59,11 @@ internal sealed partial class Evaluator
             }
         }
 
+        if (a.Op is TokenKind.Sum or TokenKind.Min or TokenKind.Max or TokenKind.Count or TokenKind.Group)
+        {
+            return RunningAggregate(a, input, t);
+        }
+
         var groups = new Dictionary<LabelSet, List<VSample>>();
         var order = new List<LabelSet>();
         foreach (var s in input)

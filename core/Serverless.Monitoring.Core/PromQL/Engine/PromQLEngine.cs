@@ -132,6 +132,13 @@ public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = 
             {
                 ts.Clear();
                 vs.Clear();
+                if (s is IBulkSourceSeries bulk)
+                {
+                    bulk.AppendTo(min, max, ts, vs);
+                    loaded.Add(new LoadedSeries(s.Labels, ts.ToArray(), vs.ToArray()));
+                    continue;
+                }
+
                 var it = s.Iterator();
                 if (it.Seek(min))
                 {
@@ -159,9 +166,10 @@ public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = 
             switch (e)
             {
                 case VectorSelector v:
-                    Add(v, before, offset, pinned);
+                    Add(v, before + lookback, offset, pinned);
                     return;
                 case MatrixSelector m:
+                    // A range selector reads only its range: no lookback before it.
                     Add(m.Selector, before + (long)m.Range.TotalMilliseconds, offset, pinned);
                     return;
                 case SubqueryExpr q:
@@ -186,7 +194,7 @@ public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = 
             }
 
             var off = offset + (long)v.OriginalOffset.TotalMilliseconds;
-            windows.Add((v, start - before - lookback - off, end - off));
+            windows.Add((v, start - before - off, end - off));
         }
     }
 }
