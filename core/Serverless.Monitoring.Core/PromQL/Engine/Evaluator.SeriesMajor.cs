@@ -66,6 +66,7 @@ internal sealed partial class Evaluator
             window.Series.Add(one);
             var metric = dropName ? DropName(s.Labels) : s.Labels;
             var noted = !NotesNonCounters(name);
+            var counted = false;
             var first = 0; // the first sample after the window's start
             var last = 0; // the first sample after the window's end
             for (var k = 0; k < stepCount; k++)
@@ -109,7 +110,11 @@ internal sealed partial class Evaluator
                 if (f(points, window) is { } value)
                 {
                     steps[k]!.Add(new VSample(metric, t, value));
-                    distinctOutputs &= outputs.Add(metric);
+                    if (!counted)
+                    {
+                        counted = true;
+                        distinctOutputs &= outputs.Add(metric);
+                    }
                 }
             }
         }
