@@ -19,6 +19,7 @@ internal sealed partial class Evaluator
 
     private readonly Dictionary<MemoKey, object> _memo = [];
     private readonly Stack<List<Sample>> _pointLists = new();
+    private readonly Dictionary<VectorSelector, int[]> _instantHints = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>An aggregation's grouping key for <paramref name="metric"/>.</summary>
     private LabelSet MemoGroupingKey(AggregateExpr a, LabelSet metric)
@@ -87,6 +88,19 @@ internal sealed partial class Evaluator
         }
 
         _memo[key] = value;
+    }
+
+    /// <summary>Per series of an instant selector, where its last step's sample was (see <see cref="LoadedSeries.LastAtOrBefore(long, ref int)"/>).</summary>
+    private int[] InstantHints(VectorSelector selector, int count)
+    {
+        if (!_instantHints.TryGetValue(selector, out var hints))
+        {
+            hints = new int[count];
+            Array.Fill(hints, -1);
+            _instantHints[selector] = hints;
+        }
+
+        return hints;
     }
 
     /// <summary>An empty point list with room for <paramref name="capacity"/> points, reused when one was returned.</summary>

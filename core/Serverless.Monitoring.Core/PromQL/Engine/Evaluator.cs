@@ -80,9 +80,12 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
     {
         var refT = RefTime(t, vs.Timestamp, vs.At, vs.OriginalOffset);
         var result = new List<VSample>();
-        foreach (var s in Series[vs])
+        var series = Series[vs];
+        var hints = InstantHints(vs, series.Count);
+        for (var n = 0; n < series.Count; n++)
         {
-            var i = s.LastAtOrBefore(refT);
+            var s = series[n];
+            var i = s.LastAtOrBefore(refT, ref hints[n]);
             if (i < 0 || s.Ts[i] <= refT - lookback || StaleMarker.IsStale(s.Vs[i]))
             {
                 continue;

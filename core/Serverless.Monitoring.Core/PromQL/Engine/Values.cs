@@ -50,4 +50,28 @@ internal sealed class LoadedSeries(LabelSet labels, long[] ts, double[] vs)
         var i = Ts.AsSpan().BinarySearch(t);
         return i >= 0 ? i : ~i - 1;
     }
+
+    /// <summary>
+    /// As <see cref="LastAtOrBefore(long)"/>, starting from <paramref name="hint"/> (the answer for
+    /// an earlier time, or -1) and leaving the answer there: steps forward in time walk a few samples
+    /// instead of searching.
+    /// </summary>
+    public int LastAtOrBefore(long t, ref int hint)
+    {
+        var i = hint;
+        if (i < 0 || i >= Ts.Length || Ts[i] > t)
+        {
+            i = LastAtOrBefore(t);
+        }
+        else
+        {
+            while (i + 1 < Ts.Length && Ts[i + 1] <= t)
+            {
+                i++;
+            }
+        }
+
+        hint = i;
+        return i;
+    }
 }
