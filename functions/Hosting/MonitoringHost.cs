@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Serverless.Monitoring.Core.Instrumentation;
 using Serverless.Monitoring.Functions.Api;
+using Serverless.Monitoring.Functions.Scraping;
 
 namespace Serverless.Monitoring.Functions.Hosting;
 
@@ -22,6 +23,7 @@ internal static class MonitoringHost
         ["--storage.tsdb.path"] = $"{StorageOptions.SectionName}:{nameof(StorageOptions.LocalPath)}",
         ["--storage.tsdb.retention.time"] = $"{StorageOptions.SectionName}:{nameof(StorageOptions.RetentionTime)}",
         ["--storage.tsdb.retention.size"] = $"{StorageOptions.SectionName}:{nameof(StorageOptions.RetentionSize)}",
+        ["--config.file"] = $"{ScrapeOptions.SectionName}:{nameof(ScrapeOptions.ConfigFile)}",
     };
 
     /// <summary>
@@ -69,6 +71,8 @@ internal static class MonitoringHost
         var services = builder.Services;
         services.AddMonitoringOptions();
         services.AddMonitoringStorage();
+        services.AddSingleton<StorageEngineAccessor>();
+        services.AddMonitoringScraping();
         services.AddSingleton(BuildInfo.Current);
         services.AddSingleton<ReadinessState>();
         services.AddSingleton(provider =>
@@ -93,6 +97,8 @@ internal static class MonitoringHost
         app.UseMiddleware<HttpMetricsMiddleware>();
         app.MapStatusEndpoints();
         app.MapMetricsEndpoint();
+        app.MapTargetsEndpoints();
+        app.MapRemoteStorageEndpoints();
         return app;
     }
 
@@ -112,6 +118,9 @@ internal static class MonitoringHost
             // Validate the options now, as the host would on start, so that a configuration error
             // is reported once, plainly, and not also logged with a stack trace by the host.
             app.Services.GetRequiredService<IStartupValidator>().Validate();
+
+            // Likewise a broken prometheus.yml: one message naming file, line and field.
+            app.Services.GetRequiredService<PrometheusConfigSource>().LoadInitial();
             await app.RunAsync();
             return 0;
         }
@@ -132,6 +141,7 @@ internal static class MonitoringHost
         OptionsValidationException options => [.. options.Failures],
         AggregateException aggregate => [.. aggregate.InnerExceptions.SelectMany(StartupFailures)],
         IOException io => [io.Message],
+        Core.Config.ConfigException config => [config.Message],
         _ => [],
     };
 }

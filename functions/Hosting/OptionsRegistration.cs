@@ -22,6 +22,10 @@ internal static class OptionsRegistration
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();
 
+        services.AddOptions<ScrapeOptions>()
+            .Configure<IConfiguration>((options, configuration) => BindStrict(configuration, ScrapeOptions.SectionName, options))
+            .ValidateOnStart();
+
         // Resolved on first use, for the Azure Storage provider (see StorageRegistration).
         services.AddSingleton(provider => AzureStorageSettings.Resolve(
             provider.GetRequiredService<IConfiguration>(),

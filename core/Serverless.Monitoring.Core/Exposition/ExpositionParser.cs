@@ -44,6 +44,9 @@ public abstract class ExpositionParser
     private protected int[] _offsets = new int[InitialOffsets];
     private protected int _offsetCount;
     private protected int _seriesEnd;
+
+    /// <summary>The current series was taken by its text alone (see OpenMetricsTextParser.TryTakeSample): no label offsets.</summary>
+    private protected bool _labelsUnread;
     private protected int _textStart;
     private protected int _textEnd;
     private protected MetricFamilyType _type;
@@ -69,7 +72,7 @@ public abstract class ExpositionParser
     public ReadOnlyMemory<byte> Input => _input;
 
     /// <summary>The kind of the current entry.</summary>
-    public ExpositionEntry Entry { get; private set; } = ExpositionEntry.Eof;
+    public ExpositionEntry Entry { get; private protected set; } = ExpositionEntry.Eof;
 
     /// <summary>
     /// The raw bytes of the current series as written (<c>name{labels}</c>, escapes included):
@@ -434,7 +437,15 @@ public abstract class ExpositionParser
         {
             throw new InvalidOperationException($"The current entry is {Entry}, not a series.");
         }
+
+        if (_labelsUnread)
+        {
+            throw new InvalidOperationException("The current series was taken by its known text; its labels were not read.");
+        }
     }
+
+    /// <summary>True while <see cref="Next"/> can still return entries (no failure, not at the end).</summary>
+    private protected bool CanContinue => _failure is null && !_finished;
 
     /// <summary>The 1-based line of <paramref name="position"/>, counting forward from the last answer.</summary>
     private int LineAt(int position) => _lineBase + LocalLineAt(position);

@@ -61,6 +61,7 @@ public sealed class OpenMetricsTextParser : ExpositionParser
         {
             _entryStart = _lexer.Position;
             _offsetCount = 0;
+            _labelsUnread = false;
             _exemplarOffsetCount = 0;
             _hasExemplar = false;
             _exemplarValue = 0;
@@ -114,6 +115,75 @@ public sealed class OpenMetricsTextParser : ExpositionParser
                     throw ParseError(b, "expected a valid start token", t);
             }
         }
+    }
+
+    /// <summary>
+    /// The series text of the next line up to its first space (<c>name{labels}</c> when no label
+    /// value holds a space), or empty when the next line cannot be a sample line. Consumes
+    /// nothing. With <see cref="TryTakeSample"/> it lets a reader that keeps the series it has
+    /// already seen skip lexing their labels again: an importer's lines are mostly repeats.
+    /// </summary>
+    internal ReadOnlySpan<byte> PeekSeriesText()
+    {
+        if (!CanContinue || _sawEof || _lexer.State != LexerState.Init)
+        {
+            return default;
+        }
+
+        var rest = Input.Span[_lexer.Position..];
+        if (rest.IsEmpty || rest[0] == '#')
+        {
+            return default;
+        }
+
+        var space = rest.IndexOfAny((byte)' ', (byte)'\n');
+        return space > 0 && rest[space] == ' ' ? rest[..space] : default;
+    }
+
+    /// <summary>
+    /// Takes the next line as a sample of the series whose text <see cref="PeekSeriesText"/>
+    /// returned (<paramref name="seriesLength"/> bytes), when the rest of the line is exactly
+    /// <c> value timestamp</c> and both parse; otherwise returns false and consumes nothing (call
+    /// <see cref="ExpositionParser.Next"/>, which reads the line fully and reports what is wrong).
+    /// The caller vouches that the same text was returned by <see cref="ExpositionParser.Next"/> as a series since the
+    /// latest metadata line, so it is valid and is the same series. Afterwards <see cref="ExpositionParser.Series"/>,
+    /// <see cref="ExpositionParser.Value"/>, <see cref="ExpositionParser.Timestamp"/> and <see cref="ExpositionParser.Line"/>
+    /// describe the line; its labels are not read.
+    /// </summary>
+    internal bool TryTakeSample(int seriesLength)
+    {
+        var b = Input.Span;
+        var start = _lexer.Position;
+        var valueText = b[(start + seriesLength + 1)..];
+        var end = valueText.IndexOfAny((byte)' ', (byte)'\n');
+        if (end <= 0 || valueText[end] != ' ')
+        {
+            return false;
+        }
+
+        var timestampText = valueText[(end + 1)..];
+        var lineEnd = timestampText.IndexOfAny((byte)' ', (byte)'\n');
+        if (lineEnd <= 0 || timestampText[lineEnd] != '\n'
+            || !GoNumbers.TryParseExpositionFloat(valueText[..end], out var value, out _)
+            || !GoNumbers.TryParseExpositionFloat(timestampText[..lineEnd], out var seconds, out _)
+            || !double.IsFinite(seconds))
+        {
+            return false;
+        }
+
+        _entryStart = start;
+        _seriesEnd = start + seriesLength;
+        _offsetCount = 0;
+        _labelsUnread = true;
+        _exemplarOffsetCount = 0;
+        _hasExemplar = false;
+        _value = double.IsNaN(value) ? BitConverter.UInt64BitsToDouble(StaleMarker.NormalNaNBits) : value;
+        _timestamp = GoNumbers.SecondsToMilliseconds(seconds);
+        _hasTimestamp = true;
+        _lexer.Position = start + seriesLength + 1 + end + 1 + lineEnd + 1;
+        _lexer.Start = _lexer.Position;
+        Entry = ExpositionEntry.Series;
+        return true;
     }
 
     private bool IsCreated(ReadOnlySpan<byte> b) =>

@@ -24,7 +24,9 @@ namespace Serverless.Monitoring.Core.Import;
 /// <para>
 /// Per sample nothing is allocated: a series' <see cref="LabelSet"/> is built once, cached by the
 /// raw bytes of its series text (<c>name{labels}</c>), and consecutive lines of one series skip
-/// even the lookup. Batches are stored on other threads while reading goes on.
+/// even the lookup. A line whose series text is already known (the common case: a series' samples
+/// repeat its text) is taken without lexing its labels again. Batches are stored on other threads
+/// while reading goes on.
 /// </para>
 /// </summary>
 public sealed class OpenMetricsImporter
@@ -72,6 +74,9 @@ public sealed class OpenMetricsImporter
         public Segment? Segment { get; set; }
 
         public int LastSegmentCount { get; set; }
+
+        /// <summary>The metadata epoch in which the parser last read this series in full (see <see cref="Run.TakeKnown"/>).</summary>
+        public int Epoch { get; set; } = -1;
     }
 
     private sealed class Segment(SeriesState series, Sample[] items)
@@ -128,6 +133,7 @@ public sealed class OpenMetricsImporter
         private readonly List<Task> _inFlight = [];
         private readonly long _max;
         private SeriesState? _last;
+        private int _epoch;
         private long _pieceBase;
         private int _hashedUpTo;
         private bool _resume;
@@ -217,9 +223,18 @@ public sealed class OpenMetricsImporter
             var range = _owner._rangeMs;
             while (true)
             {
+                SeriesState? state;
+                long ts;
                 if (_resume)
                 {
                     _resume = false;
+                    state = _last!;
+                    ts = parser.Timestamp!.Value;
+                }
+                else if (TakeKnown(parser) is { } known)
+                {
+                    state = known;
+                    ts = parser.Timestamp!.Value;
                 }
                 else if (parser.Next() != ExpositionEntry.Series)
                 {
@@ -228,19 +243,26 @@ public sealed class OpenMetricsImporter
                         return null;
                     }
 
+                    // Metadata: the family (and what the parser checks of a series) may change.
+                    _epoch++;
                     continue;
                 }
-
-                if (parser.Timestamp is not { } ts)
+                else
                 {
-                    throw new InvalidImportLineException(parser.Line, $"expected timestamp for series {System.Text.Encoding.UTF8.GetString(parser.Series)}, got none");
-                }
+                    if (parser.Timestamp is not { } explicitTs)
+                    {
+                        throw new InvalidImportLineException(parser.Line, $"expected timestamp for series {System.Text.Encoding.UTF8.GetString(parser.Series)}, got none");
+                    }
 
-                var raw = parser.Series;
-                var state = _last;
-                if (state is null || !raw.SequenceEqual(state.Key))
-                {
-                    state = _last = Lookup(parser, raw);
+                    ts = explicitTs;
+                    var raw = parser.Series;
+                    state = _last;
+                    if (state is null || !raw.SequenceEqual(state.Key))
+                    {
+                        state = _last = Lookup(parser, raw);
+                    }
+
+                    state.Epoch = _epoch;
                 }
 
                 var window = ts >= 0 ? ts / range : ((ts + 1) / range) - 1;
@@ -256,7 +278,7 @@ public sealed class OpenMetricsImporter
                     {
                         // Cut before this line: the batch holds samples of bytes [0, entry start) only.
                         var input = parser.Input.Span;
-                        var at = (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(raw));
+                        var at = (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(parser.Series));
                         _hash.Append(input[_hashedUpTo..at]);
                         _hashedUpTo = at;
                         _windows[window] = new WindowBatch(window);
@@ -288,6 +310,33 @@ public sealed class OpenMetricsImporter
                     _maxT = ts;
                 }
             }
+        }
+
+        /// <summary>
+        /// Takes the next line without reading its labels when its series text is one the parser
+        /// read in full since the latest metadata line (so it is valid and means the same series).
+        /// </summary>
+        private SeriesState? TakeKnown(OpenMetricsTextParser parser)
+        {
+            var text = parser.PeekSeriesText();
+            if (text.IsEmpty)
+            {
+                return null;
+            }
+
+            var state = _last;
+            if ((state is null || !text.SequenceEqual(state.Key)) && !_lookup.TryGetValue(text, out state))
+            {
+                return null;
+            }
+
+            if (state.Epoch != _epoch || !parser.TryTakeSample(text.Length))
+            {
+                return null;
+            }
+
+            _last = state;
+            return state;
         }
 
         private SeriesState Lookup(OpenMetricsTextParser parser, ReadOnlySpan<byte> raw)
@@ -415,26 +464,5 @@ public sealed class OpenMetricsImporter
     private sealed class InvalidImportLineException(int line, string message) : Exception(message)
     {
         public int Line { get; } = line;
-    }
-
-    /// <summary>Byte-wise equality for the series cache, with span lookups.</summary>
-    private sealed class ByteArrayComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
-    {
-        public static readonly ByteArrayComparer Instance = new();
-
-        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(byte[] obj) => GetHashCode(obj.AsSpan());
-
-        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
-
-        public int GetHashCode(ReadOnlySpan<byte> alternate)
-        {
-            var hash = default(HashCode);
-            hash.AddBytes(alternate);
-            return hash.ToHashCode();
-        }
-
-        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
     }
 }

@@ -104,5 +104,8 @@ public sealed class LabelSetBuilder
     public bool TryBuild([NotNullWhen(true)] out LabelSet? set, [NotNullWhen(false)] out string? error) =>
         LabelSet.TryCreate(CollectionsMarshal.AsSpan(_labels), out set, out error);
 
+    /// <summary>The staged labels in canonical order; valid until the next edit.</summary>
+    internal ReadOnlySpan<Label> AsSpan() => CollectionsMarshal.AsSpan(_labels);
+
     private int IndexOf(string name) => LabelSet.IndexOfName(CollectionsMarshal.AsSpan(_labels), name);
 }

@@ -4,7 +4,8 @@ using Serverless.Monitoring.Core.Model;
 namespace Serverless.Monitoring.Core.PromQL;
 
 /// <summary>One expanded step of a series description: a value, or a missing step.</summary>
-public readonly record struct SequenceValue(double Value, bool Omitted = false);
+/// <remarks><see cref="NativeHistogram"/> marks a <c>{{...}}</c> step (its value is not parsed; <see cref="Value"/> is NaN).</remarks>
+public readonly record struct SequenceValue(double Value, bool Omitted = false, bool NativeHistogram = false);
 
 /// <summary>
 /// Upstream's <c>ParseSeriesDesc</c> for test scripts: <c>metric{a="b"} 1+2x3 _ stale -1-1x2 _x3</c>
@@ -19,7 +20,15 @@ public static class SeriesDescription
 
     /// <summary>Parses a series description.</summary>
     /// <exception cref="PromQLParseException">Malformed input, or native histogram values.</exception>
-    public static (LabelSet Labels, IReadOnlyList<SequenceValue> Values) Parse(string input)
+    public static (LabelSet Labels, IReadOnlyList<SequenceValue> Values) Parse(string input) => Parse(input, nativeHistogramSteps: false);
+
+    /// <summary>
+    /// Parses a series description; with <paramref name="nativeHistogramSteps"/> a native histogram item
+    /// (<c>{{...}}</c>, <c>{{...}}x3</c>, <c>{{...}}+{{...}}x3</c>) becomes that many steps flagged
+    /// <see cref="SequenceValue.NativeHistogram"/> instead of an error, so that a runner can tell which
+    /// steps of a series hold native histograms.
+    /// </summary>
+    public static (LabelSet Labels, IReadOnlyList<SequenceValue> Values) Parse(string input, bool nativeHistogramSteps)
     {
         ArgumentNullException.ThrowIfNull(input);
         var pos = 0;
@@ -61,7 +70,13 @@ public static class SeriesDescription
             var start = pos;
             if (input[pos] == '{')
             {
-                throw new PromQLParseException(input, new PositionRange(pos, pos + 1), NativeHistogramsUnsupported);
+                if (!nativeHistogramSteps)
+                {
+                    throw new PromQLParseException(input, new PositionRange(pos, pos + 1), NativeHistogramsUnsupported);
+                }
+
+                pos = SkipNativeHistogramItem(input, pos, values);
+                continue;
             }
 
             while (pos < input.Length && !Lexer.IsSpace(input[pos]))
@@ -83,6 +98,51 @@ public static class SeriesDescription
         }
 
         return (labels, values);
+    }
+
+    /// <summary>Skips one native histogram item from <paramref name="start"/>, adding its steps; returns the position after it.</summary>
+    private static int SkipNativeHistogramItem(string input, int start, List<SequenceValue> values)
+    {
+        var pos = start;
+        while (pos < input.Length && input[pos] == '{')
+        {
+            var close = input.IndexOf("}}", pos, StringComparison.Ordinal);
+            if (close < 0)
+            {
+                throw new PromQLParseException(input, new PositionRange(pos, input.Length), "unterminated native histogram");
+            }
+
+            pos = close + 2;
+            if (pos + 1 < input.Length && input[pos] is '+' or '-' && input[pos + 1] == '{')
+            {
+                pos++;
+            }
+        }
+
+        var steps = 1;
+        if (pos < input.Length && input[pos] == 'x')
+        {
+            var end = pos + 1;
+            while (end < input.Length && char.IsAsciiDigit(input[end]))
+            {
+                end++;
+            }
+
+            if (!int.TryParse(input.AsSpan(pos + 1, end - pos - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var times))
+            {
+                throw new PromQLParseException(input, new PositionRange(pos, end), "bad repetition of a native histogram");
+            }
+
+            steps = times + 1;
+            pos = end;
+        }
+
+        for (var i = 0; i < steps; i++)
+        {
+            values.Add(new SequenceValue(double.NaN, NativeHistogram: true));
+        }
+
+        return pos;
     }
 
     /// <summary>True when the description has native histogram values.</summary>

@@ -40,6 +40,13 @@ public sealed record StorageEngineOptions
     /// <summary>Windows merged per compaction run at most (a run is one bounded invocation).</summary>
     public int MaxCompactionsPerRun { get; init; } = 16;
 
+    /// <summary>
+    /// A window of the smallest range that is still filling (live scraping writes a level-0 block
+    /// per ingested batch) is merged once it holds this many blocks, so queries over recent data
+    /// read a few blocks, not thousands. Zero leaves such windows until they are complete.
+    /// </summary>
+    public int HeadCompactionBlocks { get; init; } = 8;
+
     /// <summary>Blocks the querier reads at once.</summary>
     public int QueryParallelism { get; init; } = 8;
 
@@ -85,6 +92,11 @@ public sealed record StorageEngineOptions
         ArgumentOutOfRangeException.ThrowIfNegative(RetentionSizeBytes);
         ArgumentOutOfRangeException.ThrowIfNegative(CacheSizeBytes);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxCompactionsPerRun, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(HeadCompactionBlocks);
+        if (HeadCompactionBlocks == 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(HeadCompactionBlocks), "merging a single block changes nothing: use 0 or at least 2");
+        }
         ArgumentOutOfRangeException.ThrowIfLessThan(QueryParallelism, 1);
         ArgumentNullException.ThrowIfNull(Chunks);
         Chunks.Validate();

@@ -72,6 +72,19 @@ public class HostProcessTests
         Assert.DoesNotContain("   at ", app.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_broken_prometheus_yml_exits_1_naming_file_line_and_field()
+    {
+        using var workingDirectory = new TempDirectory("sm-host-");
+        await File.WriteAllTextAsync(workingDirectory.Combine("prometheus.yml"), "scrape_configs:\n  - job_name: node\n    scrape_intervl: 15s\n");
+        using var app = StartHost(workingDirectory, new() { ["Web__ListenAddress"] = "127.0.0.1:0" });
+        var exitCode = await app.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(exitCode == 1, app.Describe($"exited with code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "(still running)"}"));
+        Assert.Contains("prometheus.yml:3", app.Output, StringComparison.Ordinal);
+        Assert.Contains("field scrape_intervl not found in type config.ScrapeConfig", app.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", app.Output, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs the built app with dotnet in <paramref name="workingDirectory"/>, without the caller's port variables.</summary>
     private static ExternalProcess StartHost(TempDirectory workingDirectory, Dictionary<string, string?> environment, params string[] args)
     {

@@ -14,14 +14,14 @@ public class PromqlScriptTests(ITestOutputHelper output)
     /// <summary>Per file: enforced minimum passes (ratchet) and the issue's target pass rate.</summary>
     private static readonly Dictionary<string, (int MinPassed, double Target)> Thresholds = new(StringComparer.Ordinal)
     {
-        ["aggregators.test"] = (153, 0.99),
+        ["aggregators.test"] = (125, 0.99),
         ["at_modifier.test"] = (78, 0.99),
-        ["functions.test"] = (379, 0.99),
+        ["functions.test"] = (333, 0.99),
         ["histograms.test"] = (93, 0.99),
-        ["limit.test"] = (15, 0.95),
+        ["limit.test"] = (1, 0.95),
         ["literals.test"] = (25, 0.99),
-        ["native_histograms.test"] = (14, 0),
-        ["operators.test"] = (207, 0.99),
+        ["native_histograms.test"] = (3, 0),
+        ["operators.test"] = (142, 0.99),
         ["range_queries.test"] = (17, 0.99),
         ["selectors.test"] = (31, 0.99),
         ["staleness.test"] = (17, 0.99),
@@ -37,7 +37,7 @@ public class PromqlScriptTests(ITestOutputHelper output)
         var under = new List<string>();
         int passed = 0, failed = 0, skipped = 0;
         var failures = new List<string>();
-        var annotationMismatches = new List<string>();
+        var skips = new List<string>();
         foreach (var path in Directory.GetFiles(dir, "*.test").Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(path);
@@ -47,11 +47,12 @@ public class PromqlScriptTests(ITestOutputHelper output)
             failed += runner.Failed;
             skipped += runner.Skipped;
             failures.AddRange(runner.Failures);
-            annotationMismatches.AddRange(runner.AnnotationMismatches);
+            skips.AddRange(runner.Skips);
             var (min, target) = Thresholds.TryGetValue(name, out var th) ? th : (0, 0.99);
             var total = runner.Passed + runner.Failed;
             var rate = total == 0 ? 1 : runner.Passed / (double)total;
-            report.AppendLine(CultureInfo.InvariantCulture, $"PromQL script {name}: {runner.Passed} passed, {runner.Failed} failed, {runner.Skipped} skipped ({rate:P1}; ratchet {min} passed; issue target {target:P0}{(rate >= target ? ", met" : ", not met")}; annotation mismatches, not enforced: {runner.AnnotationMismatches.Count})");
+            var skipReasons = runner.SkipReasons.Count == 0 ? string.Empty : $" [skipped: {string.Join("; ", runner.SkipReasons.Select(r => $"{r.Value} {r.Key}"))}]";
+            report.AppendLine(CultureInfo.InvariantCulture, $"PromQL script {name}: {runner.Passed} passed, {runner.Failed} failed ({runner.AnnotationFailures} on annotations), {runner.Skipped} skipped ({rate:P1}; ratchet {min} passed; issue target {target:P0}{(rate >= target ? ", met" : ", not met")}){skipReasons}");
             if (runner.Passed < min)
             {
                 under.Add($"{name}: {runner.Passed} passed < ratchet {min}");
@@ -63,9 +64,12 @@ public class PromqlScriptTests(ITestOutputHelper output)
             report.AppendLine("PromQL failure " + f);
         }
 
-        foreach (var f in annotationMismatches)
+        if (Environment.GetEnvironmentVariable("PROMQL_LIST_SKIPS") == "1")
         {
-            report.AppendLine("PromQL annotation mismatch (not enforced) " + f);
+            foreach (var s in skips)
+            {
+                report.AppendLine("PromQL skip " + s);
+            }
         }
 
         report.AppendLine(CultureInfo.InvariantCulture, $"{passed} passed, {failed} failed, {skipped} skipped");

@@ -37,6 +37,19 @@ public class SeriesDescriptionTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [InlineData("metric {{schema:0 sum:1 count:1}}", "H")]
+    [InlineData("metric 1 1 {{schema:0 sum:1 count:1}}", "1 1 H")]
+    [InlineData("metric {{schema:0 sum:1 count:1}}x2 _ 3", "H H H _ 3")]
+    [InlineData("metric 0 {{schema:0 sum:1 count:1}}+{{schema:0 sum:2 count:2}}x1 5", "0 H H 5")]
+    [InlineData("metric{a=\"b\"} {{schema:-53 sum:1 count:1 custom_values:[1 2] buckets:[1]}}-{{sum:1 count:1}}x3", "H H H H")]
+    public void MarksNativeHistogramStepsWhenAsked(string input, string steps)
+    {
+        var (_, vals) = SeriesDescription.Parse(input, nativeHistogramSteps: true);
+        var rendered = string.Join(' ', vals.Select(v => v.NativeHistogram ? "H" : v.Omitted ? "_" : v.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(steps, rendered);
+    }
+
+    [Theory]
     [InlineData("metric {{schema:0 sum:1 count:1}}", SeriesDescription.NativeHistogramsUnsupported)]
     [InlineData("metric 1 abc", "expected number or \"stale\"")]
     [InlineData("metric{a=b} 1", "unexpected identifier \"b\" in label set, expected string")]
@@ -58,6 +71,8 @@ public class SeriesDescriptionTests(ITestOutputHelper output)
         {
             try
             {
+                // With histogram steps marked, every line must parse.
+                SeriesDescription.Parse(text, nativeHistogramSteps: true);
                 SeriesDescription.Parse(text);
                 floats++;
             }

@@ -54,9 +54,15 @@ internal sealed partial class Evaluator
 
             if (param is < -1 or > 1)
             {
-                AddWarning($"PromQL warning: ratio value should be between -1 and 1, got {FormatFloat(param)}, capping to {FormatFloat(Math.Clamp(param, -1, 1))}");
+                AddWarning($"PromQL warning: ratio value should be between -1 and 1, got {GoFloat.FormatG(param)}, capping to {GoFloat.FormatG(Math.Clamp(param, -1, 1))}", a.Param!.Position);
                 param = Math.Clamp(param, -1, 1);
             }
+        }
+
+        if (a.Op == TokenKind.Quantile)
+        {
+            // Upstream checks the parameter whether or not there is anything to aggregate.
+            CheckQuantile(param, a.Param!);
         }
 
         if (a.Op is TokenKind.Sum or TokenKind.Min or TokenKind.Max or TokenKind.Count or TokenKind.Group)
@@ -110,11 +116,6 @@ internal sealed partial class Evaluator
                     result.Add(new VSample(key, t, Variance(g.Select(x => x.F).ToList())));
                     break;
                 case TokenKind.Quantile:
-                    if (param is < 0 or > 1 || double.IsNaN(param))
-                    {
-                        AddWarning($"PromQL warning: quantile value should be between 0 and 1, got {FormatFloat(param)}");
-                    }
-
                     result.Add(new VSample(key, t, Quantile(param, g.Select(x => x.F).ToList())));
                     break;
                 case TokenKind.CountValues:

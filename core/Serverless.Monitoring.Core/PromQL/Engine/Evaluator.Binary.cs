@@ -57,6 +57,9 @@ internal sealed partial class Evaluator
         TokenKind.Lss => (l, l < r),
         TokenKind.Gte => (l, l >= r),
         TokenKind.Lte => (l, l <= r),
+
+        // Trimming only applies to native histograms: between floats there is no result.
+        TokenKind.TrimUpper or TokenKind.TrimLower => (0, false),
         _ => throw new PromQLEvaluationException($"operator \"{op.Text()}\" not allowed for float operations"),
     };
 
@@ -194,6 +197,14 @@ internal sealed partial class Evaluator
                 }
 
                 matched[sig] = null;
+            }
+
+            if (b.Op is TokenKind.TrimUpper or TokenKind.TrimLower)
+            {
+                // Upstream's IncompatibleTypesInBinOpInfo (raised between vectors only, not with a scalar).
+                var op = b.Op.Text();
+                AddInfo($"PromQL info: incompatible sample types encountered for binary operator \"{op}\": float {op} float", b.Position);
+                continue;
             }
 
             var (vl, vr) = swapped ? (rs.F, ls.F) : (ls.F, rs.F);

@@ -108,7 +108,7 @@ internal sealed partial class Evaluator
             case "histogram_fraction":
                 return HistogramFraction(c, t);
             case "histogram_quantile":
-                return HistogramQuantile(((ScalarValue)Eval(c.Args[0], t)).V, ((VectorValue)Eval(c.Args[1], t)).Samples, t);
+                return HistogramQuantile(c, t);
             case "round":
                 {
                     var v = ((VectorValue)Eval(c.Args[0], t)).Samples;
@@ -155,12 +155,14 @@ internal sealed partial class Evaluator
             case "quantile_over_time":
                 {
                     var q = ((ScalarValue)Eval(c.Args[0], t)).V;
-                    if (q is < 0 or > 1 || double.IsNaN(q))
+                    var m = (MatrixValue)Eval(c.Args[1], t);
+                    if (m.Series.Any(x => x.Points.Count > 0))
                     {
-                        AddWarning($"PromQL warning: quantile value should be between 0 and 1, got {FormatFloat(q)}");
+                        // Upstream warns only when there is a series to compute over.
+                        CheckQuantile(q, c.Args[0]);
                     }
 
-                    return OverTime((MatrixValue)Eval(c.Args[1], t), t, (p, _) => Quantile(q, p.Select(x => x.Value).ToList()), dropName: true);
+                    return OverTime(m, t, (p, _) => Quantile(q, p.Select(x => x.Value).ToList()), dropName: true);
                 }
 
             case "predict_linear":
@@ -217,7 +219,7 @@ internal sealed partial class Evaluator
             var result = OverTime(m, t, f, dropName);
             if (NotesNonCounters(name))
             {
-                NoteNonCounters(m, result);
+                NoteNonCounters(c, m, result);
             }
 
             // The selector's point lists went into the function only: reuse them for the next step.
@@ -291,35 +293,49 @@ internal sealed partial class Evaluator
         ["rad"] = v => v * Math.PI / 180,
     };
 
-    /// <summary>Upstream's info for rate/increase over a series whose name does not look like a counter.</summary>
-    private VectorValue NoteNonCounters(MatrixValue m, VectorValue result)
+    /// <summary>
+    /// Upstream's info for rate/increase over a named series that does not look like a counter: by
+    /// name suffix, or by its <c>__type__</c> label when type-and-unit labels are on. Only series
+    /// that give a result (two or more samples) count.
+    /// </summary>
+    private VectorValue NoteNonCounters(CallExpr c, MatrixValue m, VectorValue result)
     {
         foreach (var s in m.Series)
         {
             var metricName = s.Metric.MetricName;
-            if (s.Points.Count > 0 && !(metricName.EndsWith("_total", StringComparison.Ordinal) || metricName.EndsWith("_sum", StringComparison.Ordinal)
+            if (s.Points.Count < 2 || metricName.Length == 0)
+            {
+                continue;
+            }
+
+            if (TypeAndUnitLabels)
+            {
+                var type = s.Metric.Get("__type__");
+                if (type is not ("counter" or "histogram"))
+                {
+                    AddInfo($"PromQL info: metric might not be a counter, __type__ label is not set to \"counter\" or \"histogram\", got \"{type}\": \"{metricName}\"", c.Args[0].Position);
+                }
+            }
+            else if (!(metricName.EndsWith("_total", StringComparison.Ordinal) || metricName.EndsWith("_sum", StringComparison.Ordinal)
                 || metricName.EndsWith("_count", StringComparison.Ordinal) || metricName.EndsWith("_bucket", StringComparison.Ordinal)))
             {
-                AddInfo($"PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"{metricName}\"");
+                AddInfo($"PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"{metricName}\"", c.Args[0].Position);
             }
         }
 
         return result;
     }
 
-    private void AddInfo(string text)
-    {
-        if (!Infos.Contains(text))
-        {
-            Infos.Add(text);
-        }
-    }
+    private void AddInfo(string text, PositionRange position) => Annotations.Add(AnnotationSeverity.Info, text, position);
 
-    private void AddWarning(string text)
+    private void AddWarning(string text, PositionRange position) => Annotations.Add(AnnotationSeverity.Warning, text, position);
+
+    /// <summary>Upstream's InvalidQuantileWarning, raised when q is outside [0, 1] or NaN.</summary>
+    private void CheckQuantile(double q, Expr arg)
     {
-        if (!Warnings.Contains(text))
+        if (q is < 0 or > 1 || double.IsNaN(q))
         {
-            Warnings.Add(text);
+            AddWarning($"PromQL warning: quantile value should be between 0 and 1, got {GoFloat.FormatG(q)}", arg.Position);
         }
     }
 
@@ -765,7 +781,8 @@ internal sealed partial class Evaluator
         return CheckDuplicates(new VectorValue(result));
     }
 
-    private List<(LabelSet Key, List<(double Upper, double Count)> Buckets)> ClassicHistograms(List<VSample> input)
+    /// <summary>Groups classic buckets by their series without <c>le</c>; a bad <c>le</c> is warned about at <paramref name="arg"/>.</summary>
+    private List<(LabelSet Key, List<(double Upper, double Count)> Buckets)> ClassicHistograms(List<VSample> input, Expr arg)
     {
         var groups = new Dictionary<LabelSet, List<(double Upper, double Count)>>();
         var order = new List<LabelSet>();
@@ -774,7 +791,7 @@ internal sealed partial class Evaluator
             var (key, upper) = MemoBucket(s.Metric);
             if (key is null)
             {
-                AddWarning($"PromQL warning: bucket label \"le\" is missing or has a malformed value of \"{s.Metric.Get("le")}\"");
+                AddWarning($"PromQL warning: bucket label \"le\" is missing or has a malformed value of \"{s.Metric.Get("le")}\"{ForMetricName(s.Metric)}", arg.Position);
                 continue;
             }
 
@@ -791,14 +808,12 @@ internal sealed partial class Evaluator
         return order.Select(k => (k, groups[k])).ToList();
     }
 
-    private VectorValue HistogramQuantile(double q, List<VSample> input, long t)
+    private VectorValue HistogramQuantile(CallExpr c, long t)
     {
-        if (q is < 0 or > 1 || double.IsNaN(q))
-        {
-            AddWarning($"PromQL warning: quantile value should be between 0 and 1, got {FormatFloat(q)}");
-        }
-
-        var result = ClassicHistograms(input).Select(h => new VSample(DropName(h.Key), t, BucketQuantile(q, h.Buckets))).ToList();
+        var q = ((ScalarValue)Eval(c.Args[0], t)).V;
+        var input = ((VectorValue)Eval(c.Args[1], t)).Samples;
+        CheckQuantile(q, c.Args[0]);
+        var result = ClassicHistograms(input, c.Args[1]).Select(h => new VSample(DropName(h.Key), t, BucketQuantile(q, h.Buckets, h.Key, c.Args[1], t))).ToList();
         return CheckDuplicates(new VectorValue(result));
     }
 
@@ -806,31 +821,36 @@ internal sealed partial class Evaluator
     {
         var input = ((VectorValue)Eval(c.Args[0], t)).Samples;
         var label = ((StringValue)Eval(c.Args[1], t)).S;
-        var qs = c.Args.Skip(2).Select(a => ((ScalarValue)Eval(a, t)).V).ToArray();
-        foreach (var q in qs.Where(q => q is < 0 or > 1 || double.IsNaN(q)))
+        var qs = new double[c.Args.Count - 2];
+        for (var i = 2; i < c.Args.Count; i++)
         {
-            AddWarning($"PromQL warning: quantile value should be between 0 and 1, got {FormatFloat(q)}");
+            qs[i - 2] = ((ScalarValue)Eval(c.Args[i], t)).V;
+            CheckQuantile(qs[i - 2], c.Args[i]);
         }
 
-        var hs = ClassicHistograms(input);
+        var hs = ClassicHistograms(input, c.Args[0]);
         var result = new List<VSample>();
         foreach (var h in hs)
         {
             foreach (var q in qs)
             {
-                result.Add(new VSample(new LabelSetBuilder(DropName(h.Key)).Set(label, FormatOpenMetricsFloat(q)).Build(), t, BucketQuantile(q, h.Buckets.ToList())));
+                result.Add(new VSample(new LabelSetBuilder(DropName(h.Key)).Set(label, FormatOpenMetricsFloat(q)).Build(), t, BucketQuantile(q, h.Buckets.ToList(), h.Key, c.Args[0], t)));
             }
         }
 
         return CheckDuplicates(new VectorValue(result));
     }
 
+    /// <summary>Upstream's " for metric name \"x\"" suffix (empty when the series has no name).</summary>
+    private static string ForMetricName(LabelSet labels) =>
+        labels.MetricName is { Length: > 0 } name ? $" for metric name \"{name}\"" : string.Empty;
+
     private VectorValue HistogramFraction(CallExpr c, long t)
     {
         var lower = ((ScalarValue)Eval(c.Args[0], t)).V;
         var upper = ((ScalarValue)Eval(c.Args[1], t)).V;
         var input = ((VectorValue)Eval(c.Args[2], t)).Samples;
-        var result = ClassicHistograms(input).Select(h => new VSample(DropName(h.Key), t, BucketFraction(lower, upper, h.Buckets))).ToList();
+        var result = ClassicHistograms(input, c.Args[2]).Select(h => new VSample(DropName(h.Key), t, BucketFraction(lower, upper, h.Buckets))).ToList();
         return CheckDuplicates(new VectorValue(result));
     }
 
@@ -945,6 +965,25 @@ internal sealed partial class Evaluator
         return (upperRank - lowerRank) / count;
     }
 
+    /// <summary>Upstream's almost.Equal: relative difference under <paramref name="epsilon"/> (absolute near zero).</summary>
+    private static bool AlmostEqual(double a, double b, double epsilon)
+    {
+        const double minNormal = 2.2250738585072014E-308;
+        if ((double.IsNaN(a) && double.IsNaN(b)) || a == b)
+        {
+            return true;
+        }
+
+        var absSum = Math.Abs(a) + Math.Abs(b);
+        var diff = Math.Abs(a - b);
+        if (a == 0 || b == 0 || absSum < minNormal)
+        {
+            return diff < epsilon * minNormal;
+        }
+
+        return diff / Math.Min(absSum, double.MaxValue) < epsilon;
+    }
+
     private static bool TryParseLe(string le, out double v)
     {
         v = 0;
@@ -963,7 +1002,8 @@ internal sealed partial class Evaluator
         return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out v);
     }
 
-    private double BucketQuantile(double q, List<(double Upper, double Count)> buckets)
+    /// <summary>Upstream's BucketQuantile; a monotonicity fix-up is noted (merged over series and steps) at <paramref name="arg"/>.</summary>
+    private double BucketQuantile(double q, List<(double Upper, double Count)> buckets, LabelSet series, Expr arg, long t)
     {
         if (double.IsNaN(q))
         {
@@ -999,31 +1039,47 @@ internal sealed partial class Evaluator
             }
         }
 
+        // Counts equal within a relative 1e-12 are made equal silently; any other decrease is
+        // forced up to the previous count and reported.
         var forced = false;
-        var max = double.NegativeInfinity;
-        for (var i = 0; i < merged.Count; i++)
+        double minBucket = double.PositiveInfinity, maxBucket = double.NegativeInfinity, maxDiff = 0;
+        var prev = merged[0].Count;
+        for (var i = 1; i < merged.Count; i++)
         {
-            var c = merged[i].Count;
-            if (i > 0 && Math.Abs(c - merged[i - 1].Count) <= 1e-12 * Math.Max(Math.Abs(c), Math.Abs(merged[i - 1].Count)))
+            var curr = merged[i].Count;
+            if (curr == prev)
             {
-                merged[i] = (merged[i].Upper, merged[i - 1].Count);
-                c = merged[i].Count;
+                continue;
             }
 
-            if (c > max)
+            if (AlmostEqual(prev, curr, 1e-12))
             {
-                max = c;
+                merged[i] = (merged[i].Upper, prev);
+                continue;
             }
-            else if (c < max)
+
+            if (curr < prev)
             {
-                merged[i] = (merged[i].Upper, max);
+                merged[i] = (merged[i].Upper, prev);
                 forced = true;
+                minBucket = Math.Min(minBucket, merged[i].Upper);
+                maxBucket = Math.Max(maxBucket, merged[i].Upper);
+                maxDiff = Math.Max(maxDiff, prev - curr);
+                continue;
             }
+
+            prev = curr;
         }
 
         if (forced)
         {
-            AddInfo("PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)");
+            Annotations.AddMonotonicityFix(
+                "PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)" + ForMetricName(series),
+                arg.Position,
+                t,
+                minBucket,
+                maxBucket,
+                maxDiff);
         }
 
         if (merged.Count < 2)

@@ -102,7 +102,7 @@ internal sealed partial class Evaluator
                 if (!noted)
                 {
                     noted = true;
-                    NoteNonCounters(window, new VectorValue([]));
+                    NoteNonCounters(c, window, new VectorValue([]));
                 }
 
                 window.RangeStart = from;

@@ -12,15 +12,33 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
     /// <summary>The range query's step (0 for an instant query), for <c>step()</c>.</summary>
     public long Step { get; init; }
 
+    /// <summary>Judge counters by their <c>__type__</c> label instead of their name (upstream's type-and-unit labels).</summary>
+    public bool TypeAndUnitLabels { get; init; }
+
     public long Start => start;
 
     public long End => end;
 
-    public List<string> Warnings { get; } = [];
+    /// <summary>The query's warnings and infos.</summary>
+    public AnnotationSet Annotations { get; } = new();
 
-    public List<string> Infos { get; } = [];
+    /// <summary>The query's sample budget and deadline.</summary>
+    public required QueryLimiter Limiter { get; init; }
 
+    /// <summary>Evaluates <paramref name="e"/> at <paramref name="t"/>, counting the samples its value holds.</summary>
     public Value Eval(Expr e, long t)
+    {
+        Limiter.ThrowIfStopped();
+        var v = EvalNode(e, t);
+        if (e is not (ParenExpr or StepInvariantExpr or UnaryExpr { Op: not TokenKind.Sub }))
+        {
+            Limiter.Add(QueryLimiter.CountSamples(v));
+        }
+
+        return v;
+    }
+
+    private Value EvalNode(Expr e, long t)
     {
         switch (e)
         {
@@ -82,8 +100,10 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
         var result = new List<VSample>();
         var series = Series[vs];
         var hints = InstantHints(vs, series.Count);
+        var seen = 0;
         for (var n = 0; n < series.Count; n++)
         {
+            CheckEvery(ref seen);
             var s = series[n];
             var i = s.LastAtOrBefore(refT, ref hints[n]);
             if (i < 0 || s.Ts[i] <= refT - lookback || StaleMarker.IsStale(s.Vs[i]))
@@ -103,8 +123,10 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
         var refT = RefTime(t, vs.Timestamp, vs.At, vs.OriginalOffset);
         var from = refT - (long)ms.Range.TotalMilliseconds;
         var result = new List<MSeries>();
+        var n = 0;
         foreach (var s in Series[vs])
         {
+            CheckEvery(ref n);
             var first = s.LastAtOrBefore(from) + 1;
             var last = s.LastAtOrBefore(refT);
             List<Sample>? points = null;
@@ -138,14 +160,26 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
             first += step;
         }
 
+        if (first < refT)
+        {
+            // A subquery of several steps is a range evaluation of its own: sorting in it is ineffective (as upstream warns).
+            WarnAboutSorting(sq.Expr);
+        }
+
         var byLabels = new Dictionary<LabelSet, MSeries>();
         var order = new List<MSeries>();
+
+        // As upstream: each inner step's intermediates are dropped, the points gathered so far are held.
+        var held = Limiter.Current;
+        long points = 0;
         for (var ts = first; ts <= refT; ts += step)
         {
+            Limiter.Current = held + points;
             var v = Eval(sq.Expr, ts);
             if (v is ScalarValue s)
             {
                 Add(LabelSet.Empty, ts, s.V);
+                points++;
             }
             else if (v is VectorValue vec)
             {
@@ -153,9 +187,12 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
                 {
                     Add(x.Metric, ts, x.F);
                 }
+
+                points += vec.Samples.Count;
             }
         }
 
+        Limiter.Current = held; // the result's points are counted by Eval
         return new MatrixValue(order, from, refT);
 
         void Add(LabelSet l, long ts, double f)
@@ -168,6 +205,24 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
             }
 
             m.Points.Add(new Sample(ts, f));
+        }
+    }
+
+    /// <summary>Upstream's SortInRangeQueryWarning for every sort call in <paramref name="e"/>.</summary>
+    public void WarnAboutSorting(Expr e)
+    {
+        foreach (var sort in ExprWalker.Descendants(e).Where(x => x is CallExpr { Function.Name: "sort" or "sort_desc" or "sort_by_label" or "sort_by_label_desc" }))
+        {
+            Annotations.Add(AnnotationSeverity.Warning, "PromQL warning: sort is ineffective for range queries since results are always ordered by labels", sort.Position);
+        }
+    }
+
+    /// <summary>A deadline check every 1024 series of a selector: cheap, yet bounded between checks.</summary>
+    private void CheckEvery(ref int n)
+    {
+        if ((++n & 1023) == 0)
+        {
+            Limiter.ThrowIfStopped();
         }
     }
 

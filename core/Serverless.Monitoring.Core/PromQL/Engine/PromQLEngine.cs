@@ -2,59 +2,73 @@ using Serverless.Monitoring.Core.Model;
 
 namespace Serverless.Monitoring.Core.PromQL.Engine;
 
-/// <summary>Engine settings.</summary>
-public sealed record EngineOptions
-{
-    /// <summary>How far back an instant selector looks for a sample (5 minutes).</summary>
-    public TimeSpan LookbackDelta { get; init; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>Subquery step when none is written (1 minute).</summary>
-    public TimeSpan DefaultEvaluationInterval { get; init; } = TimeSpan.FromMinutes(1);
-}
-
 /// <summary>
 /// Evaluates PromQL (upstream's promql/engine.go): instant queries, and range queries step by
 /// step. Series are selected once per query, then every step is evaluated in memory.
 /// </summary>
-public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = null)
+public sealed class PromQLEngine(ISeriesSource source, PromQLEngineOptions? options = null)
 {
-    private readonly EngineOptions _options = options ?? new EngineOptions();
+    private readonly PromQLEngineOptions _options = Validated(options ?? new PromQLEngineOptions());
 
     /// <summary>An instant query at <paramref name="timeMs"/>.</summary>
+    /// <exception cref="PromQLEvaluationException">Evaluation failed, the query exceeded <see cref="PromQLEngineOptions.MaxSamples"/>
+    /// or <see cref="PromQLEngineOptions.Timeout"/>, or <paramref name="cancellationToken"/> was canceled (see its ErrorType).</exception>
     public Task<QueryResult> InstantQueryAsync(Expr expr, long timeMs, CancellationToken cancellationToken = default) =>
         RunAsync(expr, timeMs, timeMs, 0, instant: true, cancellationToken);
 
     /// <summary>A range query from <paramref name="startMs"/> to <paramref name="endMs"/> every <paramref name="stepMs"/>.</summary>
-    public Task<QueryResult> RangeQueryAsync(Expr expr, long startMs, long endMs, long stepMs, CancellationToken cancellationToken = default) =>
-        RunAsync(expr, startMs, endMs, stepMs, instant: false, cancellationToken);
+    /// <exception cref="PromQLEvaluationException">As for <see cref="InstantQueryAsync"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The step is not positive or the end is before the start (the HTTP layer's checks).</exception>
+    public Task<QueryResult> RangeQueryAsync(Expr expr, long startMs, long endMs, long stepMs, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(stepMs, 0);
+        ArgumentOutOfRangeException.ThrowIfLessThan(endMs, startMs);
+        return RunAsync(expr, startMs, endMs, stepMs, instant: false, cancellationToken);
+    }
+
+    private static PromQLEngineOptions Validated(PromQLEngineOptions options)
+    {
+        options.Validate();
+        return options;
+    }
 
     private async Task<QueryResult> RunAsync(Expr expr, long start, long end, long step, bool instant, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(expr);
+        using var limiter = new QueryLimiter(_options, ct);
+        limiter.ThrowIfStopped(QueryLimiter.ExecutionStage);
         var lookback = (long)_options.LookbackDelta.TotalMilliseconds;
-        var ev = new Evaluator(start, end, lookback, (long)_options.DefaultEvaluationInterval.TotalMilliseconds) { Step = step };
-        await LoadAsync(ev, expr, start, end, lookback, ct).ConfigureAwait(false);
+        var ev = new Evaluator(start, end, lookback, (long)_options.DefaultEvaluationInterval.TotalMilliseconds) { Step = step, Limiter = limiter, TypeAndUnitLabels = _options.EnableTypeAndUnitLabels };
+        try
+        {
+            await LoadAsync(ev, expr, start, end, lookback, limiter).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (limiter.IsStopped)
+        {
+            limiter.ThrowIfStopped();
+            throw;
+        }
 
         if (instant)
         {
             var v = ev.Eval(expr, start);
             return v switch
             {
-                ScalarValue s => new QueryResult { Type = ExprType.Scalar, Scalar = new Sample(start, s.V), Warnings = ev.Warnings, Infos = ev.Infos },
-                StringValue s => new QueryResult { Type = ExprType.String, StringValue = s.S, Warnings = ev.Warnings, Infos = ev.Infos },
+                ScalarValue s => new QueryResult { Type = ExprType.Scalar, Scalar = new Sample(start, s.V), Annotations = ev.Annotations.ToList(), PeakSamples = limiter.Peak },
+                StringValue s => new QueryResult { Type = ExprType.String, StringValue = s.S, Annotations = ev.Annotations.ToList(), PeakSamples = limiter.Peak },
                 VectorValue vec => new QueryResult
                 {
                     Type = ExprType.Vector,
                     Series = vec.Samples.Select(x => new ResultSeries(x.Metric, [new Sample(start, x.F)])).ToArray(),
-                    Warnings = ev.Warnings,
-                    Infos = ev.Infos,
+                    Annotations = ev.Annotations.ToList(),
+                    PeakSamples = limiter.Peak,
                 },
                 MatrixValue m => new QueryResult
                 {
                     Type = ExprType.Matrix,
                     Series = m.Series.Where(s => s.Points.Count > 0).Select(s => new ResultSeries(s.Metric, s.Points)).ToArray(),
-                    Warnings = ev.Warnings,
-                    Infos = ev.Infos,
+                    Annotations = ev.Annotations.ToList(),
+                    PeakSamples = limiter.Peak,
                 },
                 _ => throw new InvalidOperationException("unexpected value"),
             };
@@ -65,20 +79,24 @@ public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = 
             throw new PromQLEvaluationException($"invalid expression type \"{expr.Type.Name()}\" for range query, must be Scalar or instant Vector");
         }
 
-        if (start != end && ExprWalker.Descendants(expr).Any(e => e is CallExpr { Function.Name: "sort" or "sort_desc" or "sort_by_label" or "sort_by_label_desc" }))
+        if (start != end)
         {
-            ev.Warnings.Add("PromQL warning: sorting functions have no effect on the order of range query results");
+            ev.WarnAboutSorting(expr);
         }
 
         var series = new Dictionary<LabelSet, List<Sample>>();
         var order = new List<LabelSet>();
+
+        // As upstream: a step's intermediates are dropped after it, the output points gathered so far stay held.
+        long held = 0;
         for (var t = start; t <= end; t += step)
         {
-            ct.ThrowIfCancellationRequested();
+            limiter.Current = held;
             var v = ev.Eval(expr, t);
             if (v is ScalarValue s)
             {
                 Append(LabelSet.Empty, new Sample(t, s.V));
+                held++;
             }
             else if (v is VectorValue vec)
             {
@@ -92,6 +110,8 @@ public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = 
 
                     Append(x.Metric, new Sample(t, x.F));
                 }
+
+                held += vec.Samples.Count;
             }
         }
 
@@ -99,8 +119,8 @@ public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = 
         {
             Type = ExprType.Matrix,
             Series = order.Order(Comparer<LabelSet>.Create(LabelSet.Compare)).Select(l => new ResultSeries(l, series[l])).ToArray(),
-            Warnings = ev.Warnings,
-            Infos = ev.Infos,
+            Annotations = ev.Annotations.ToList(),
+            PeakSamples = limiter.Peak,
         };
 
         void Append(LabelSet l, Sample p)
@@ -117,29 +137,34 @@ public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = 
     }
 
     /// <summary>Selects every selector's series over the widest window any step can need.</summary>
-    private async Task LoadAsync(Evaluator ev, Expr root, long start, long end, long lookback, CancellationToken ct)
+    private async Task LoadAsync(Evaluator ev, Expr root, long start, long end, long lookback, QueryLimiter limiter)
     {
         var windows = new List<(VectorSelector Selector, long Min, long Max)>();
-        Collect(root, 0, 0, false);
+        Collect(root, start, end);
+
         // Scratch lists shared by all series (cleared per series, copied out exactly).
         var ts = new List<long>();
         var vs = new List<double>();
         foreach (var (sel, min, max) in windows)
         {
-            var found = await source.SelectAsync(sel.Matchers, min, max, ct).ConfigureAwait(false);
+            var found = await source.SelectAsync(sel.Matchers, min, max, limiter.Token).ConfigureAwait(false);
             var loaded = new List<LoadedSeries>(found.Count);
             foreach (var s in found)
             {
+                limiter.ThrowIfStopped();
                 ts.Clear();
                 vs.Clear();
                 if (s is IBulkSourceSeries bulk)
                 {
+                    // Copied a whole series at once: counted per series (the deadline is checked before each).
                     bulk.AppendTo(min, max, ts, vs);
+                    limiter.AddSelected(ts.Count);
                     loaded.Add(new LoadedSeries(s.Labels, ts.ToArray(), vs.ToArray()));
                     continue;
                 }
 
                 var it = s.Iterator();
+                var uncounted = 0;
                 if (it.Seek(min))
                 {
                     do
@@ -151,9 +176,19 @@ public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = 
 
                         ts.Add(it.Timestamp);
                         vs.Add(it.Value);
+
+                        // Selected samples stay in memory for the whole query: counted (and the deadline checked) in chunks.
+                        if (++uncounted == 1 << 16)
+                        {
+                            limiter.AddSelected(uncounted);
+                            limiter.ThrowIfStopped();
+                            uncounted = 0;
+                        }
                     }
                     while (it.MoveNext());
                 }
+
+                limiter.AddSelected(uncounted);
 
                 loaded.Add(new LoadedSeries(s.Labels, ts.ToArray(), vs.ToArray()));
             }
@@ -161,40 +196,51 @@ public sealed class PromQLEngine(ISeriesSource source, EngineOptions? options = 
             ev.Series[sel] = loaded;
         }
 
-        void Collect(Expr e, long before, long offset, bool pinned)
+        // [from, to] is the span of times at which e is evaluated; @ pins it, offsets shift it.
+        void Collect(Expr e, long from, long to)
         {
             switch (e)
             {
                 case VectorSelector v:
-                    Add(v, before + lookback, offset, pinned);
+                    Add(v, from, to, lookback);
                     return;
                 case MatrixSelector m:
-                    // A range selector reads only its range: no lookback before it.
-                    Add(m.Selector, before + (long)m.Range.TotalMilliseconds, offset, pinned);
+                    // A range selector needs its window only, not the lookback before it.
+                    Add(m.Selector, from, to, (long)m.Range.TotalMilliseconds);
                     return;
                 case SubqueryExpr q:
-                    Collect(q.Expr, before + (long)q.Range.TotalMilliseconds + ev.DefaultInterval, offset + (long)q.OriginalOffset.TotalMilliseconds, pinned || q.Timestamp is not null || q.At != AtModifier.None);
-                    return;
+                    {
+                        var (f, t) = Shift(q.Timestamp, q.At, q.OriginalOffset, from, to);
+                        Collect(q.Expr, f - (long)q.Range.TotalMilliseconds, t);
+                        return;
+                    }
+
                 default:
                     foreach (var c in ExprWalker.Children(e))
                     {
-                        Collect(c, before, offset, pinned);
+                        Collect(c, from, to);
                     }
 
                     return;
             }
         }
 
-        void Add(VectorSelector v, long before, long offset, bool pinned)
+        void Add(VectorSelector v, long from, long to, long window)
         {
-            if (pinned || v.Timestamp is not null || v.At != AtModifier.None)
-            {
-                windows.Add((v, long.MinValue / 4, long.MaxValue / 4));
-                return;
-            }
+            var (f, t) = Shift(v.Timestamp, v.At, v.OriginalOffset, from, to);
+            windows.Add((v, f - window, t));
+        }
 
-            var off = offset + (long)v.OriginalOffset.TotalMilliseconds;
-            windows.Add((v, start - before - off, end - off));
+        (long From, long To) Shift(long? at, AtModifier atMod, TimeSpan offset, long from, long to)
+        {
+            var (f, t) = atMod switch
+            {
+                AtModifier.Start => (start, start),
+                AtModifier.End => (end, end),
+                _ => at is { } pinned ? (pinned, pinned) : (from, to),
+            };
+            var off = (long)offset.TotalMilliseconds;
+            return (f - off, t - off);
         }
     }
 }

@@ -20,30 +20,15 @@ public sealed class QueryResult
     /// <summary>Vector or matrix series, in the engine's output order.</summary>
     public IReadOnlyList<ResultSeries> Series { get; init; } = [];
 
-    /// <summary>Warning annotations.</summary>
-    public IReadOnlyList<string> Warnings { get; init; } = [];
+    /// <summary>Warnings and infos, each with the query position it points at (<see cref="Annotation.Format"/>).</summary>
+    public IReadOnlyList<Annotation> Annotations { get; init; } = [];
 
-    /// <summary>Info annotations.</summary>
-    public IReadOnlyList<string> Infos { get; init; } = [];
-}
+    /// <summary>Warning texts without positions.</summary>
+    public IReadOnlyList<string> Warnings => [.. Annotations.Where(a => a.Severity == AnnotationSeverity.Warning).Select(a => a.Message)];
 
-/// <summary>An evaluation error with Prometheus's text.</summary>
-public sealed class PromQLEvaluationException : Exception
-{
-    /// <summary>Creates the error.</summary>
-    public PromQLEvaluationException(string message)
-        : base(message)
-    {
-    }
+    /// <summary>Info texts without positions.</summary>
+    public IReadOnlyList<string> Infos => [.. Annotations.Where(a => a.Severity == AnnotationSeverity.Info).Select(a => a.Message)];
 
-    /// <summary>Creates the error.</summary>
-    public PromQLEvaluationException()
-    {
-    }
-
-    /// <summary>Creates the error.</summary>
-    public PromQLEvaluationException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
+    /// <summary>The most samples the query held in memory at once (upstream's <c>peakSamples</c> statistic).</summary>
+    public long PeakSamples { get; init; }
 }

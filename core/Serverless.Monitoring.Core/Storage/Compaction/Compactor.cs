@@ -72,7 +72,7 @@ public sealed class Compactor
             var windows = active
                 .Where(e => TableKeys.Window(e.MinTimeMs, range) == TableKeys.Window(e.MaxTimeMs, range))
                 .GroupBy(e => TableKeys.Window(e.MinTimeMs, range))
-                .Where(g => g.Count() >= 2 && (g.Key + 1) * range <= now)
+                .Where(g => g.Count() >= 2 && ((g.Key + 1) * range <= now || (range == _ranges[0] && _options.HeadCompactionBlocks > 0 && g.Count() >= _options.HeadCompactionBlocks)))
                 .OrderBy(g => g.Key)
                 .ToList();
             foreach (var window in windows)

@@ -71,7 +71,7 @@ public sealed class XorChunkPropertyTests
         return samples;
     }
 
-    private static Config Config => Config.QuickThrowOnFailure.WithMaxTest(Cases).WithQuietOnSuccess(true);
+    private static FsCheck.Config Config => FsCheck.Config.QuickThrowOnFailure.WithMaxTest(Cases).WithQuietOnSuccess(true);
 
     [Fact]
     public void Arbitrary_series_round_trip_bit_exactly()

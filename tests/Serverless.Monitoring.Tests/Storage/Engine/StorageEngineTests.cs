@@ -228,6 +228,28 @@ public abstract class StorageEngineTests : StorageEngineTestBase
     }
 
     [Fact]
+    public async Task A_window_still_filling_is_merged_once_it_holds_HeadCompactionBlocks_blocks()
+    {
+        Options = Options with { HeadCompactionBlocks = 4 };
+        var engine = await OpenAsync();
+        var reference = new Reference();
+        var start = Now.ToUnixTimeMilliseconds() - (Now.ToUnixTimeMilliseconds() % (2 * Hour));
+        for (var i = 0; i < 6; i++)
+        {
+            // Live scraping: a batch per scrape, each a level-0 block of the open window.
+            var batch = new SampleBatch($"head{i}", [Samples(Series("head"), start + (i * 15_000), 1), Samples(Series("head", "k", "v"), start + (i * 15_000), 1, 15_000, _ => i)]);
+            await engine.IngestAsync(batch);
+            reference.Add(batch);
+            var result = await engine.CompactAsync();
+            Assert.Equal(i == 3 ? 1 : 0, result.MergedBlocks);
+        }
+
+        // Four merged into one, then two more level-0 blocks: three, under the threshold again.
+        Assert.Equal(3, (await engine.Catalog.ListAsync(long.MinValue, long.MaxValue)).Count);
+        AssertSameData(reference, await ReadAllAsync(engine));
+    }
+
+    [Fact]
     public async Task A_crash_at_any_compaction_step_loses_and_doubles_nothing_and_a_rerun_finishes()
     {
         var steps = 0;

@@ -1,0 +1,88 @@
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Serverless.Monitoring.Core.Config;
+
+/// <summary>
+/// Finds the field path (<c>scrape_configs[0].job_name</c>) of the mapping key at a position, for
+/// errors YamlDotNet raises while loading (a duplicate key) before there is a tree to ask.
+/// </summary>
+internal static class YamlPathFinder
+{
+    public static string? KeyPathAt(string yaml, Mark at)
+    {
+        try
+        {
+            var parser = new Parser(new StringReader(yaml));
+            var stack = new List<Frame>();
+            while (parser.MoveNext())
+            {
+                var e = parser.Current!;
+                var isKey = stack.Count > 0 && stack[^1].IsMapping && stack[^1].ExpectKey;
+                if (isKey && e is Scalar key)
+                {
+                    if (key.Start.Line == at.Line && key.Start.Column == at.Column)
+                    {
+                        return Join(stack, key.Value);
+                    }
+
+                    stack[^1] = stack[^1] with { ExpectKey = false, Key = key.Value };
+                    continue;
+                }
+
+                switch (e)
+                {
+                    case MappingStart:
+                        stack.Add(new Frame(true, true, string.Empty, 0, CurrentSegment(stack)));
+                        break;
+                    case SequenceStart:
+                        stack.Add(new Frame(false, false, string.Empty, 0, CurrentSegment(stack)));
+                        break;
+                    case MappingEnd or SequenceEnd:
+                        stack.RemoveAt(stack.Count - 1);
+                        Advance(stack);
+                        break;
+                    case Scalar or AnchorAlias:
+                        Advance(stack);
+                        break;
+                }
+            }
+        }
+        catch (YamlException)
+        {
+            // The document is broken further on; no path then.
+        }
+
+        return null;
+    }
+
+    private static string? CurrentSegment(List<Frame> stack) =>
+        stack.Count == 0 ? null : stack[^1].IsMapping ? stack[^1].Key : $"[{stack[^1].Index}]";
+
+    private static void Advance(List<Frame> stack)
+    {
+        if (stack.Count == 0)
+        {
+            return;
+        }
+
+        var top = stack[^1];
+        stack[^1] = top.IsMapping ? top with { ExpectKey = true } : top with { Index = top.Index + 1 };
+    }
+
+    private static string Join(List<Frame> stack, string key)
+    {
+        var path = string.Empty;
+        foreach (var frame in stack)
+        {
+            if (frame.Segment is { } segment)
+            {
+                path = segment.StartsWith('[') || path.Length == 0 ? path + segment : $"{path}.{segment}";
+            }
+        }
+
+        return path.Length == 0 ? key : $"{path}.{key}";
+    }
+
+    private readonly record struct Frame(bool IsMapping, bool ExpectKey, string Key, int Index, string? Segment);
+}

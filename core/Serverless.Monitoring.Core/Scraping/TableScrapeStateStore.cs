@@ -1,0 +1,173 @@
+using System.Buffers;
+using System.IO.Compression;
+using System.Text;
+using Serverless.Monitoring.Core.Model;
+using Serverless.Monitoring.Core.Ports;
+
+namespace Serverless.Monitoring.Core.Scraping;
+
+/// <summary>
+/// Keeps each target's previous series in the table store: one entity per target (partition
+/// <c>scrape-state</c>, row = target key) holding the label sets Brotli-compressed, split over
+/// binary properties of at most 64 KiB (Azure's limit per property; an entity holds 1 MiB, i.e.
+/// some hundred thousand series per target). Written only when the set changed.
+/// </summary>
+public sealed class TableScrapeStateStore(ITableStore table) : IScrapeStateStore
+{
+    public const string PartitionKey = "scrape-state";
+    private const int PartBytes = 64 * 1024;
+    private const int MaxParts = 15;
+
+    public async Task<SavedScrapeState?> LoadAsync(string targetKey, CancellationToken cancellationToken)
+    {
+        var entity = await table.GetAsync(PartitionKey, targetKey, cancellationToken);
+        if (entity is null || entity["Fingerprint"] is not long fingerprint || entity["Parts"] is not int parts)
+        {
+            return null;
+        }
+
+        using var compressed = new MemoryStream();
+        for (var i = 0; i < parts; i++)
+        {
+            if (entity["Data" + i] is not byte[] part)
+            {
+                return null;
+            }
+
+            compressed.Write(part);
+        }
+
+        compressed.Position = 0;
+        try
+        {
+            using var brotli = new BrotliStream(compressed, CompressionMode.Decompress);
+            using var raw = new MemoryStream();
+            await brotli.CopyToAsync(raw, cancellationToken);
+            return new SavedScrapeState(Decode(raw.GetBuffer().AsSpan(0, (int)raw.Length)), unchecked((ulong)fingerprint));
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IndexOutOfRangeException or ArgumentException or InvalidLabelsException)
+        {
+            // A damaged state costs only the staleness markers of one scrape: start afresh.
+            return null;
+        }
+    }
+
+    public async Task SaveAsync(string targetKey, IReadOnlyCollection<LabelSet> series, ulong fingerprint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var raw = Encode(series);
+        using var compressed = new MemoryStream();
+        await using (var brotli = new BrotliStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await brotli.WriteAsync(raw, cancellationToken);
+        }
+
+        var bytes = compressed.GetBuffer().AsMemory(0, (int)compressed.Length);
+        var parts = (bytes.Length + PartBytes - 1) / PartBytes;
+        if (parts > MaxParts)
+        {
+            throw new InvalidOperationException($"target {targetKey}: {series.Count} series do not fit the scrape state entity ({bytes.Length} bytes compressed)");
+        }
+
+        var entity = new TableEntity(PartitionKey, targetKey)
+        {
+            ["Fingerprint"] = unchecked((long)fingerprint),
+            ["Parts"] = parts,
+            ["Series"] = series.Count,
+        };
+        for (var i = 0; i < parts; i++)
+        {
+            entity["Data" + i] = bytes.Slice(i * PartBytes, Math.Min(PartBytes, bytes.Length - (i * PartBytes))).ToArray();
+        }
+
+        await table.UpsertAsync(entity, cancellationToken);
+    }
+
+    public Task DeleteAsync(string targetKey, CancellationToken cancellationToken) =>
+        table.DeleteAsync(PartitionKey, targetKey, "*", cancellationToken);
+
+    /// <summary>Count, then per series its label count and length-prefixed UTF-8 names and values.</summary>
+    private static byte[] Encode(IReadOnlyCollection<LabelSet> series)
+    {
+        var writer = new ArrayBufferWriter<byte>(Math.Max(256, series.Count * 128));
+        WriteVarint(writer, (uint)series.Count);
+        foreach (var labels in series)
+        {
+            WriteVarint(writer, (uint)labels.Count);
+            foreach (var label in labels)
+            {
+                WriteString(writer, label.Name);
+                WriteString(writer, label.Value);
+            }
+        }
+
+        return writer.WrittenSpan.ToArray();
+    }
+
+    private static List<LabelSet> Decode(ReadOnlySpan<byte> data)
+    {
+        var count = (int)ReadVarint(ref data);
+        var series = new List<LabelSet>(count);
+        var labels = new List<Label>();
+        for (var i = 0; i < count; i++)
+        {
+            labels.Clear();
+            var n = (int)ReadVarint(ref data);
+            for (var j = 0; j < n; j++)
+            {
+                labels.Add(new Label(ReadString(ref data), ReadString(ref data)));
+            }
+
+            series.Add(LabelSet.Create([.. labels]));
+        }
+
+        return series;
+    }
+
+    private static void WriteString(ArrayBufferWriter<byte> writer, string s)
+    {
+        var length = Encoding.UTF8.GetByteCount(s);
+        WriteVarint(writer, (uint)length);
+        Encoding.UTF8.GetBytes(s, writer.GetSpan(length));
+        writer.Advance(length);
+    }
+
+    private static string ReadString(ref ReadOnlySpan<byte> data)
+    {
+        var length = (int)ReadVarint(ref data);
+        var s = Encoding.UTF8.GetString(data[..length]);
+        data = data[length..];
+        return s;
+    }
+
+    private static void WriteVarint(ArrayBufferWriter<byte> writer, uint value)
+    {
+        var span = writer.GetSpan(5);
+        var i = 0;
+        while (value >= 0x80)
+        {
+            span[i++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        span[i++] = (byte)value;
+        writer.Advance(i);
+    }
+
+    private static uint ReadVarint(ref ReadOnlySpan<byte> data)
+    {
+        uint value = 0;
+        for (var shift = 0; shift < 35; shift += 7)
+        {
+            var b = data[0];
+            data = data[1..];
+            value |= (uint)(b & 0x7f) << shift;
+            if (b < 0x80)
+            {
+                return value;
+            }
+        }
+
+        throw new InvalidDataException("scrape state: varint too long");
+    }
+}

@@ -1,0 +1,120 @@
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Options;
+using Serverless.Monitoring.Core.Config;
+using Serverless.Monitoring.Functions.Hosting;
+
+namespace Serverless.Monitoring.Functions.Scraping;
+
+/// <summary>
+/// The running <c>prometheus.yml</c>: loaded at start (an error stops the host, naming file,
+/// line and field), reloaded on <c>POST /-/reload</c> and SIGHUP. A reload that fails keeps the
+/// running config and says why, as Prometheus does.
+/// </summary>
+internal sealed class PrometheusConfigSource : IDisposable
+{
+    private readonly ScrapeOptions _options;
+    private readonly ILogger<PrometheusConfigSource> _logger;
+    private readonly Lock _gate = new();
+    private PosixSignalRegistration? _sighup;
+    private PrometheusConfig? _current;
+
+    public PrometheusConfigSource(IOptions<ScrapeOptions> options, ILogger<PrometheusConfigSource> logger)
+    {
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>Raised after the config was (re)loaded successfully.</summary>
+    public event Action<PrometheusConfig>? Changed;
+
+    /// <summary>
+    /// The configured file; for the default name, when the working directory has none, the
+    /// sample shipped with the app (scraping itself and a local node_exporter).
+    /// </summary>
+    public string Path
+    {
+        get
+        {
+            var path = System.IO.Path.GetFullPath(_options.ConfigFile);
+            if (File.Exists(path) || _options.ConfigFile != new ScrapeOptions().ConfigFile)
+            {
+                return path;
+            }
+
+            var sample = System.IO.Path.Combine(AppContext.BaseDirectory, _options.ConfigFile);
+            return File.Exists(sample) ? sample : path;
+        }
+    }
+
+    public PrometheusConfig Current => _current ?? throw new InvalidOperationException("The configuration is not loaded yet.");
+
+    public bool LastReloadSuccessful { get; private set; } = true;
+
+    public DateTimeOffset LastReload { get; private set; }
+
+    /// <summary>
+    /// Loads the config at start. A missing file at the default path runs with an empty config
+    /// (nothing to scrape) and a warning; any other problem throws <see cref="ConfigException"/>.
+    /// </summary>
+    public PrometheusConfig LoadInitial()
+    {
+        if (_current is { } loaded)
+        {
+            return loaded;
+        }
+
+        if (!File.Exists(Path) && _options.ConfigFile == new ScrapeOptions().ConfigFile)
+        {
+            _logger.LogWarning("No {File} in {Directory}: nothing is scraped until one is written and reloaded.", _options.ConfigFile, Directory.GetCurrentDirectory());
+            Set(PrometheusConfig.Default);
+        }
+        else
+        {
+            Set(PrometheusConfig.LoadFile(Path));
+            _logger.LogInformation("Loaded configuration file {File}", Path);
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            {
+                context.Cancel = true;
+                Reload();
+            });
+        }
+
+        return Current;
+    }
+
+    /// <summary>Reloads the file; returns null on success, else the reason (the running config stays).</summary>
+    public string? Reload()
+    {
+        try
+        {
+            Set(PrometheusConfig.LoadFile(Path));
+            _logger.LogInformation("Completed loading of configuration file {File}", Path);
+            return null;
+        }
+        catch (ConfigException ex)
+        {
+            LastReloadSuccessful = false;
+            LastReload = DateTimeOffset.UtcNow;
+            _logger.LogError("Error reloading config: {Reason}", ex.Message);
+            return ex.Message;
+        }
+    }
+
+    private void Set(PrometheusConfig config)
+    {
+        lock (_gate)
+        {
+            _current = config;
+            LastReloadSuccessful = true;
+            LastReload = DateTimeOffset.UtcNow;
+        }
+
+        Changed?.Invoke(config);
+    }
+
+    public void Dispose() => _sighup?.Dispose();
+}
