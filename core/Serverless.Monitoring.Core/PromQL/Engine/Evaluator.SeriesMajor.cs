@@ -37,6 +37,7 @@ internal sealed partial class Evaluator
         }
 
         steps[k] = null; // handed over: asked again for this step (never in the step loop), it is evaluated anew
+        Limiter.Release(samples.Count); // held by the step from now on: Eval counts it
         result = new VectorValue(samples);
         return true;
     }
@@ -61,6 +62,12 @@ internal sealed partial class Evaluator
         var distinctOutputs = true;
         foreach (var s in series)
         {
+            // As upstream's range evaluation of a function over a range selector: the deadline is
+            // checked per series; the series' window is held while it slides, its output points
+            // once it is done (and kept for the later steps), the window dropped after.
+            Limiter.ThrowIfStopped();
+            var held = 0;
+            var produced = 0;
             var one = new MSeries(s.Labels, points);
             window.Series.Clear();
             window.Series.Add(one);
@@ -94,6 +101,8 @@ internal sealed partial class Evaluator
                     }
                 }
 
+                Limiter.Add(points.Count - held);
+                held = points.Count;
                 if (points.Count == 0)
                 {
                     continue;
@@ -110,6 +119,7 @@ internal sealed partial class Evaluator
                 if (f(points, window) is { } value)
                 {
                     steps[k]!.Add(new VSample(metric, t, value));
+                    produced++;
                     if (!counted)
                     {
                         counted = true;
@@ -117,6 +127,9 @@ internal sealed partial class Evaluator
                     }
                 }
             }
+
+            Limiter.Retain(produced);
+            Limiter.Add(-held);
         }
 
         // Two series with the same labels once the name is dropped fail a step only if both have a value there.
