@@ -108,8 +108,9 @@ internal sealed partial class Evaluator
                     continue;
                 }
 
-                if (!noted)
+                if (!noted && points.Count >= 2)
                 {
+                    // Upstream notes a series only where it gives a result (two or more samples).
                     noted = true;
                     NoteNonCounters(c, window, new VectorValue([]));
                 }
