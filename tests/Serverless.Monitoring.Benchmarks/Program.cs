@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using Serverless.Monitoring.Benchmarks.Dataset;
+using Serverless.Monitoring.Benchmarks.PromQL;
 using Serverless.Monitoring.Benchmarks.Storage;
 
 namespace Serverless.Monitoring.Benchmarks;
@@ -7,7 +8,8 @@ namespace Serverless.Monitoring.Benchmarks;
 /// <summary>
 /// Runs the benchmark classes of this assembly; pick with --filter, e.g. --filter '*ChunkCodec*'.
 /// <c>dataset &lt;file&gt; ...</c> writes the storage benchmark's OpenMetrics dataset instead (see <see cref="DatasetCommand"/>);
-/// <c>storage-compare ...</c> compares our storage engine with Prometheus 2.42 (see <see cref="StorageCompareCommand"/>).
+/// <c>storage-compare ...</c> compares our storage engine with Prometheus 2.42 (see <see cref="StorageCompareCommand"/>);
+/// <c>promql-compare ...</c> compares our PromQL engine with Prometheus 2.42 (see <see cref="PromqlCompareCommand"/>).
 /// Namespaced so it does not collide with the function app's global <c>Program</c>.
 /// </summary>
 public static class Program
@@ -23,6 +25,11 @@ public static class Program
         if (args.Length > 0 && args[0] == StorageCompareCommand.Name)
         {
             return await StorageCompareCommand.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == PromqlCompareCommand.Name)
+        {
+            return await PromqlCompareCommand.RunAsync(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -19,6 +19,9 @@ public sealed class LabelSet : IEquatable<LabelSet>, IReadOnlyList<Label>
     private ulong _id;
     private int _idReady;
 
+    // This set without __name__, computed on first use (PromQL drops the name at every step of a query).
+    private LabelSet? _withoutMetricName;
+
     private LabelSet(Label[] canonical)
     {
         _labels = canonical;
@@ -251,6 +254,10 @@ public sealed class LabelSet : IEquatable<LabelSet>, IReadOnlyList<Label>
 
         return FromCanonical(kept);
     }
+
+    /// <summary>This set without <c>__name__</c> (the same instance on every call).</summary>
+    public LabelSet WithoutMetricName() =>
+        _withoutMetricName ??= Without(LabelValidation.MetricNameLabel);
 
     /// <summary>A builder starting from this set.</summary>
     public LabelSetBuilder ToBuilder() => new(this);

@@ -49,6 +49,39 @@ public class AnnotationTests
         Assert.Equal(["warn: PromQL warning: sort is ineffective for range queries since results are always ordered by labels (1:5)"], Describe(result, query));
     }
 
+    /// <summary>
+    /// Range queries (0 to 15m every 5m) whose functions over range selectors run series by series
+    /// for all steps, and their annotations: those of the instant queries at the steps, merged.
+    /// </summary>
+    public static TheoryData<string, string[]> RangeCases => new()
+    {
+        // At 0 the 6m window holds one sample (no result, no info); from 5m on it holds two.
+        { "rate(requests[6m])", ["info: PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"requests\" (1:6)"] },
+        { "sum by (job) (increase(requests[6m]))", ["info: PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"requests\" (1:24)"] },
+        { "rate(requests[5m])", [] }, // one sample in every window
+        { "rate(requests_total[6m])", [] },
+        { "max_over_time(requests[6m])", [] },
+        { "quantile(2, rate(requests_total[6m]))", ["warn: PromQL warning: quantile value should be between 0 and 1, got 2 (1:10)"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(RangeCases))]
+    public async Task RangeQueryAnnotationsAreThoseOfItsSteps(string query, string[] expected)
+    {
+        var engine = new PromQLEngine(Source());
+        var expr = Parser.ParseExpr(query);
+        var range = Describe(await engine.RangeQueryAsync(expr, 0, 900_000, 300_000), query);
+        Assert.Equal(expected, range);
+
+        var steps = new List<string>();
+        for (var t = 0L; t <= 900_000; t += 300_000)
+        {
+            steps.AddRange(Describe(await engine.InstantQueryAsync(expr, t), query));
+        }
+
+        Assert.Equal(expected, steps.Distinct());
+    }
+
     [Fact]
     public async Task MonotonicityFixUpsMergeAcrossStepsIntoOneInfo()
     {

@@ -36,7 +36,13 @@ public sealed class EngineLimitsTests
         { "max_over_time(b[60s:5s])", 201, 0, 0, 39 }, // 36 subquery points + 3
         { "b", 201, 220, 5, 12 }, // = upstream: 4 steps of 3
         { "timestamp(a)", 201, 220, 5, 5 }, // = upstream: 3 output points + 2 at the last step
-        { "max_over_time(b[60s])", 201, 220, 5, 30 }, // 9 output points + 18 window points + 3
+        // A function over a range selector in a range query runs series by series for all steps
+        // (as upstream's range evaluation): one series' window at a time, each series' 4 output
+        // points held from then on. Was 30 when it ran step by step (9 output points + 18 window
+        // points + 3); now 4 + 4 + 6 (the last window) + 4.
+        { "max_over_time(b[60s])", 201, 220, 5, 18 }, // = upstream
+        { "sum(max_over_time(b[60s]))", 201, 220, 5, 18 }, // as above; the sum then holds at most 12 + 1
+        { "rate(b[60s])", 201, 220, 5, 18 }, // as max_over_time: the same windows and output points
     };
 
     /// <summary>Query, start, end, step (seconds) and the raw samples selected from the source.</summary>

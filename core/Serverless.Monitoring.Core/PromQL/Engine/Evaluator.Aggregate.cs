@@ -65,11 +65,16 @@ internal sealed partial class Evaluator
             CheckQuantile(param, a.Param!);
         }
 
+        if (a.Op is TokenKind.Sum or TokenKind.Min or TokenKind.Max or TokenKind.Count or TokenKind.Group)
+        {
+            return RunningAggregate(a, input, t);
+        }
+
         var groups = new Dictionary<LabelSet, List<VSample>>();
         var order = new List<LabelSet>();
         foreach (var s in input)
         {
-            var key = GroupingKey(s.Metric, a.Grouping, a.Without);
+            var key = MemoGroupingKey(a, s.Metric);
             if (!groups.TryGetValue(key, out var list))
             {
                 list = [];

@@ -134,24 +134,24 @@ internal sealed partial class Evaluator
         return b.Build();
     }
 
-    private static VectorValue And(VectorValue l, VectorValue r, VectorMatching m)
+    private VectorValue And(VectorValue l, VectorValue r, VectorMatching m)
     {
-        var sigs = r.Samples.Select(x => Signature(x.Metric, m)).ToHashSet();
-        return new VectorValue(l.Samples.Where(x => sigs.Contains(Signature(x.Metric, m))).ToList());
+        var sigs = r.Samples.Select(x => MemoSignature(m, x.Metric)).ToHashSet();
+        return new VectorValue(l.Samples.Where(x => sigs.Contains(MemoSignature(m, x.Metric))).ToList());
     }
 
-    private static VectorValue Or(VectorValue l, VectorValue r, VectorMatching m)
+    private VectorValue Or(VectorValue l, VectorValue r, VectorMatching m)
     {
-        var sigs = l.Samples.Select(x => Signature(x.Metric, m)).ToHashSet();
+        var sigs = l.Samples.Select(x => MemoSignature(m, x.Metric)).ToHashSet();
         var result = new List<VSample>(l.Samples);
-        result.AddRange(r.Samples.Where(x => !sigs.Contains(Signature(x.Metric, m))));
+        result.AddRange(r.Samples.Where(x => !sigs.Contains(MemoSignature(m, x.Metric))));
         return new VectorValue(result);
     }
 
-    private static VectorValue Unless(VectorValue l, VectorValue r, VectorMatching m)
+    private VectorValue Unless(VectorValue l, VectorValue r, VectorMatching m)
     {
-        var sigs = r.Samples.Select(x => Signature(x.Metric, m)).ToHashSet();
-        return new VectorValue(l.Samples.Where(x => !sigs.Contains(Signature(x.Metric, m))).ToList());
+        var sigs = r.Samples.Select(x => MemoSignature(m, x.Metric)).ToHashSet();
+        return new VectorValue(l.Samples.Where(x => !sigs.Contains(MemoSignature(m, x.Metric))).ToList());
     }
 
     private VectorValue VectorVector(BinaryExpr b, VectorValue lhs, VectorValue rhs, long t)
@@ -167,7 +167,7 @@ internal sealed partial class Evaluator
         var oneSigs = new Dictionary<string, VSample>();
         foreach (var s in one.Samples)
         {
-            var sig = Signature(s.Metric, m);
+            var sig = MemoSignature(m, s.Metric);
             if (oneSigs.TryGetValue(sig, out var dupl))
             {
                 var side = swapped ? "left" : "right";
@@ -182,7 +182,7 @@ internal sealed partial class Evaluator
         var result = new List<VSample>();
         foreach (var ls in many.Samples)
         {
-            var sig = Signature(ls.Metric, m);
+            var sig = MemoSignature(m, ls.Metric);
             if (!oneSigs.TryGetValue(sig, out var rs))
             {
                 continue;
@@ -220,7 +220,7 @@ internal sealed partial class Evaluator
                 continue;
             }
 
-            var metric = ResultMetric(ls.Metric, rs.Metric, b.Op, m);
+            var metric = MemoResultMetric(b, ls.Metric, rs.Metric);
             if (b.ReturnBool)
             {
                 metric = DropName(metric);

@@ -208,40 +208,63 @@ internal sealed partial class Evaluator
 
         if (c.Args.Count == 1 && c.Args[0].Type == ExprType.Matrix)
         {
-            var m = (MatrixValue)Eval(c.Args[0], t);
             var arg = Unwrap(c.Args[0]);
-            var isCounterFn = name is "rate" or "increase" or "irate";
-            return name switch
+            if (arg is MatrixSelector selector && TrySeriesMajor(c, selector, t, out var precomputed))
             {
-                "rate" => NoteNonCounters(c, m, OverTime(m, t, (p, _) => ExtrapolatedRate(p, m, isCounter: true, isRate: true), true)),
-                "increase" => NoteNonCounters(c, m, OverTime(m, t, (p, _) => ExtrapolatedRate(p, m, isCounter: true, isRate: false), true)),
-                "delta" => OverTime(m, t, (p, _) => ExtrapolatedRate(p, m, isCounter: false, isRate: false), true),
-                "irate" => OverTime(m, t, (p, _) => Instant(p, isRate: true), true),
-                "idelta" => OverTime(m, t, (p, _) => Instant(p, isRate: false), true),
-                "avg_over_time" => OverTime(m, t, (p, _) => Average(p.Select(x => x.Value).ToList()), true),
-                "sum_over_time" => OverTime(m, t, (p, _) => KahanSum(p.Select(x => x.Value)), true),
-                "count_over_time" => OverTime(m, t, (p, _) => p.Count, true),
-                "min_over_time" => OverTime(m, t, (p, _) => p.Select(x => x.Value).Aggregate(double.NaN, (a, v) => double.IsNaN(a) || v < a ? v : a), true),
-                "max_over_time" => OverTime(m, t, (p, _) => p.Select(x => x.Value).Aggregate(double.NaN, (a, v) => double.IsNaN(a) || v > a ? v : a), true),
-                "stddev_over_time" => OverTime(m, t, (p, _) => Math.Sqrt(Variance(p.Select(x => x.Value).ToList())), true),
-                "stdvar_over_time" => OverTime(m, t, (p, _) => Variance(p.Select(x => x.Value).ToList()), true),
-                "last_over_time" => OverTime(m, t, (p, _) => p[^1].Value, false),
-                "first_over_time" => OverTime(m, t, (p, _) => p[0].Value, false),
-                "ts_of_last_over_time" => OverTime(m, t, (p, _) => p[^1].TimestampMs / 1000.0, true),
-                "ts_of_first_over_time" => OverTime(m, t, (p, _) => p[0].TimestampMs / 1000.0, true),
-                "ts_of_max_over_time" => OverTime(m, t, (p, _) => TsOfExtreme(p, max: true), true),
-                "ts_of_min_over_time" => OverTime(m, t, (p, _) => TsOfExtreme(p, max: false), true),
-                "present_over_time" => OverTime(m, t, (p, _) => 1, true),
-                "mad_over_time" => OverTime(m, t, (p, _) => Mad(p.Select(x => x.Value).ToList()), true),
-                "changes" => OverTime(m, t, (p, _) => Changes(p, resets: false), true),
-                "resets" => OverTime(m, t, (p, _) => Changes(p, resets: true), true),
-                "deriv" => OverTime(m, t, (p, _) => p.Count < 2 ? null : LinearRegression(p, p[0].TimestampMs).Slope, true),
-                _ => throw new PromQLEvaluationException($"function \"{name}\" is not implemented"),
-            };
+                return precomputed;
+            }
+
+            var m = (MatrixValue)Eval(c.Args[0], t);
+            var (f, dropName) = OverTimeFunction(name);
+            var result = OverTime(m, t, f, dropName);
+            if (NotesNonCounters(name))
+            {
+                NoteNonCounters(c, m, result);
+            }
+
+            // The selector's point lists went into the function only: reuse them for the next step.
+            if (arg is MatrixSelector)
+            {
+                ReturnPoints(m);
+            }
+
+            return result;
         }
 
         throw new PromQLEvaluationException($"function \"{name}\" is not implemented");
     }
+
+    /// <summary>rate and increase note series whose names do not look like counters.</summary>
+    private static bool NotesNonCounters(string name) => name is "rate" or "increase";
+
+    /// <summary>A function over a range vector: its value for one series' points (null: no output), and whether it drops the metric name.</summary>
+    private static (Func<List<Sample>, MatrixValue, double?> F, bool DropName) OverTimeFunction(string name) => name switch
+    {
+        "rate" => ((p, m) => ExtrapolatedRate(p, m, isCounter: true, isRate: true), true),
+        "increase" => ((p, m) => ExtrapolatedRate(p, m, isCounter: true, isRate: false), true),
+        "delta" => ((p, m) => ExtrapolatedRate(p, m, isCounter: false, isRate: false), true),
+        "irate" => ((p, m) => Instant(p, isRate: true), true),
+        "idelta" => ((p, m) => Instant(p, isRate: false), true),
+        "avg_over_time" => ((p, m) => Average(p.Select(x => x.Value).ToList()), true),
+        "sum_over_time" => ((p, m) => KahanSum(p.Select(x => x.Value)), true),
+        "count_over_time" => ((p, m) => p.Count, true),
+        "min_over_time" => ((p, m) => p.Select(x => x.Value).Aggregate(double.NaN, (a, v) => double.IsNaN(a) || v < a ? v : a), true),
+        "max_over_time" => ((p, m) => p.Select(x => x.Value).Aggregate(double.NaN, (a, v) => double.IsNaN(a) || v > a ? v : a), true),
+        "stddev_over_time" => ((p, m) => Math.Sqrt(Variance(p.Select(x => x.Value).ToList())), true),
+        "stdvar_over_time" => ((p, m) => Variance(p.Select(x => x.Value).ToList()), true),
+        "last_over_time" => ((p, m) => p[^1].Value, false),
+        "first_over_time" => ((p, m) => p[0].Value, false),
+        "ts_of_last_over_time" => ((p, m) => p[^1].TimestampMs / 1000.0, true),
+        "ts_of_first_over_time" => ((p, m) => p[0].TimestampMs / 1000.0, true),
+        "ts_of_max_over_time" => ((p, m) => TsOfExtreme(p, max: true), true),
+        "ts_of_min_over_time" => ((p, m) => TsOfExtreme(p, max: false), true),
+        "present_over_time" => ((p, m) => 1, true),
+        "mad_over_time" => ((p, m) => Mad(p.Select(x => x.Value).ToList()), true),
+        "changes" => ((p, m) => Changes(p, resets: false), true),
+        "resets" => ((p, m) => Changes(p, resets: true), true),
+        "deriv" => ((p, m) => p.Count < 2 ? null : LinearRegression(p, p[0].TimestampMs).Slope, true),
+        _ => throw new PromQLEvaluationException($"function \"{name}\" is not implemented"),
+    };
 
     private static readonly Dictionary<string, Func<double, double>> Math1 = new()
     {
@@ -765,14 +788,13 @@ internal sealed partial class Evaluator
         var order = new List<LabelSet>();
         foreach (var s in input)
         {
-            var le = s.Metric.Get("le");
-            if (!TryParseLe(le, out var upper))
+            var (key, upper) = MemoBucket(s.Metric);
+            if (key is null)
             {
-                AddWarning($"PromQL warning: bucket label \"le\" is missing or has a malformed value of \"{le}\"{ForMetricName(s.Metric)}", arg.Position);
+                AddWarning($"PromQL warning: bucket label \"le\" is missing or has a malformed value of \"{s.Metric.Get("le")}\"{ForMetricName(s.Metric)}", arg.Position);
                 continue;
             }
 
-            var key = new LabelSetBuilder(s.Metric).Delete("le").Build();
             if (!groups.TryGetValue(key, out var list))
             {
                 list = [];

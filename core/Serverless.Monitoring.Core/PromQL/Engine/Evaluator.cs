@@ -98,11 +98,14 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
     {
         var refT = RefTime(t, vs.Timestamp, vs.At, vs.OriginalOffset);
         var result = new List<VSample>();
-        var n = 0;
-        foreach (var s in Series[vs])
+        var series = Series[vs];
+        var hints = InstantHints(vs, series.Count);
+        var seen = 0;
+        for (var n = 0; n < series.Count; n++)
         {
-            CheckEvery(ref n);
-            var i = s.LastAtOrBefore(refT);
+            CheckEvery(ref seen);
+            var s = series[n];
+            var i = s.LastAtOrBefore(refT, ref hints[n]);
             if (i < 0 || s.Ts[i] <= refT - lookback || StaleMarker.IsStale(s.Vs[i]))
             {
                 continue;
@@ -124,16 +127,17 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
         foreach (var s in Series[vs])
         {
             CheckEvery(ref n);
-            var i = s.LastAtOrBefore(from) + 1;
+            var first = s.LastAtOrBefore(from) + 1;
+            var last = s.LastAtOrBefore(refT);
             List<Sample>? points = null;
-            for (; i < s.Ts.Length && s.Ts[i] <= refT; i++)
+            for (var i = first; i <= last; i++)
             {
                 if (StaleMarker.IsStale(s.Vs[i]))
                 {
                     continue;
                 }
 
-                (points ??= []).Add(new Sample(s.Ts[i], s.Vs[i]));
+                (points ??= RentPoints(last - i + 1)).Add(new Sample(s.Ts[i], s.Vs[i]));
             }
 
             if (points is not null)
@@ -228,7 +232,7 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
         return m < 0 ? m + b : m;
     }
 
-    internal static LabelSet DropName(LabelSet l) => l.Contains(LabelValidation.MetricNameLabel) ? l.Without(LabelValidation.MetricNameLabel) : l;
+    internal static LabelSet DropName(LabelSet l) => l.WithoutMetricName();
 
     internal static VectorValue CheckDuplicates(VectorValue v)
     {

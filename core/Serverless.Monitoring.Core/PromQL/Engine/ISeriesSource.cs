@@ -34,3 +34,10 @@ public interface ISampleIterator
     /// <summary>Moves to the first sample at or after <paramref name="timestampMs"/>, never backwards; false when none remains.</summary>
     bool Seek(long timestampMs);
 }
+
+/// <summary>A selected series that can copy its samples in bulk (faster than iterating them one by one).</summary>
+internal interface IBulkSourceSeries
+{
+    /// <summary>Appends the samples in [<paramref name="fromMs"/>, <paramref name="toMs"/>], in time order, staleness markers included.</summary>
+    void AppendTo(long fromMs, long toMs, List<long> timestamps, List<double> values);
+}

@@ -141,6 +141,10 @@ public sealed class PromQLEngine(ISeriesSource source, PromQLEngineOptions? opti
     {
         var windows = new List<(VectorSelector Selector, long Min, long Max)>();
         Collect(root, start, end);
+
+        // Scratch lists shared by all series (cleared per series, copied out exactly).
+        var ts = new List<long>();
+        var vs = new List<double>();
         foreach (var (sel, min, max) in windows)
         {
             var found = await source.SelectAsync(sel.Matchers, min, max, limiter.Token).ConfigureAwait(false);
@@ -148,8 +152,17 @@ public sealed class PromQLEngine(ISeriesSource source, PromQLEngineOptions? opti
             foreach (var s in found)
             {
                 limiter.ThrowIfStopped();
-                var ts = new List<long>();
-                var vs = new List<double>();
+                ts.Clear();
+                vs.Clear();
+                if (s is IBulkSourceSeries bulk)
+                {
+                    // Copied a whole series at once: counted per series (the deadline is checked before each).
+                    bulk.AppendTo(min, max, ts, vs);
+                    limiter.AddSelected(ts.Count);
+                    loaded.Add(new LoadedSeries(s.Labels, ts.ToArray(), vs.ToArray()));
+                    continue;
+                }
+
                 var it = s.Iterator();
                 var uncounted = 0;
                 if (it.Seek(min))

@@ -46,22 +46,31 @@ internal sealed class QueryLimiter : IDisposable
     /// <summary>Samples held right now (set back when a step's intermediates are dropped).</summary>
     public long Current { get; set; }
 
+    /// <summary>
+    /// Samples held across steps, outside <see cref="Current"/>: results computed ahead for later
+    /// steps of a range query (series-major evaluation), not dropped with a step's intermediates.
+    /// </summary>
+    public long Retained { get; private set; }
+
     /// <summary>The most samples held at once so far.</summary>
     public long Peak { get; private set; }
 
-    /// <summary>Counts <paramref name="samples"/> more held samples; throws past the limit.</summary>
+    /// <summary>Counts <paramref name="samples"/> more held samples (negative: fewer); throws past the limit.</summary>
     public void Add(long samples)
     {
         Current += samples;
-        if (Current > Peak)
-        {
-            Peak = Current;
-            if (Current > _maxSamples)
-            {
-                throw TooManySamples();
-            }
-        }
+        CheckPeak();
     }
+
+    /// <summary>Counts <paramref name="samples"/> more samples held across steps; throws past the limit.</summary>
+    public void Retain(long samples)
+    {
+        Retained += samples;
+        CheckPeak();
+    }
+
+    /// <summary>Samples held across steps handed over to a step (which counts them as its own) or dropped.</summary>
+    public void Release(long samples) => Retained -= samples;
 
     /// <summary>Counts raw samples selected from storage (materialised for the whole query); throws past the limit.</summary>
     public void AddSelected(long samples)
@@ -110,6 +119,19 @@ internal sealed class QueryLimiter : IDisposable
         }
 
         return n;
+    }
+
+    private void CheckPeak()
+    {
+        var held = Current + Retained;
+        if (held > Peak)
+        {
+            Peak = held;
+            if (held > _maxSamples)
+            {
+                throw TooManySamples();
+            }
+        }
     }
 
     private static PromQLEvaluationException TooManySamples() =>

@@ -15,11 +15,14 @@ public sealed class StorageSeriesSource(StorageEngine storage) : ISeriesSource
         return selection.Series.Select(s => (ISourceSeries)new Stored(s)).ToArray();
     }
 
-    private sealed class Stored(StoredSeries series) : ISourceSeries
+    private sealed class Stored(StoredSeries series) : ISourceSeries, IBulkSourceSeries
     {
         public LabelSet Labels => series.Labels;
 
         public ISampleIterator Iterator() => new StoredIterator(series.Iterator());
+
+        public void AppendTo(long fromMs, long toMs, List<long> timestamps, List<double> values) =>
+            series.AppendTo(fromMs, toMs, timestamps, values);
     }
 
     private sealed class StoredIterator(SeriesIterator inner) : ISampleIterator

@@ -30,9 +30,9 @@ internal sealed class MatrixValue(List<MSeries> series, long rangeStart, long ra
 {
     public List<MSeries> Series { get; } = series;
 
-    public long RangeStart { get; } = rangeStart;
+    public long RangeStart { get; set; } = rangeStart;
 
-    public long RangeEnd { get; } = rangeEnd;
+    public long RangeEnd { get; set; } = rangeEnd;
 }
 
 /// <summary>A selected series, materialised.</summary>
@@ -47,7 +47,31 @@ internal sealed class LoadedSeries(LabelSet labels, long[] ts, double[] vs)
     /// <summary>Index of the last sample at or before <paramref name="t"/>, or -1.</summary>
     public int LastAtOrBefore(long t)
     {
-        var i = Array.BinarySearch(Ts, t);
+        var i = Ts.AsSpan().BinarySearch(t);
         return i >= 0 ? i : ~i - 1;
+    }
+
+    /// <summary>
+    /// As <see cref="LastAtOrBefore(long)"/>, starting from <paramref name="hint"/> (the answer for
+    /// an earlier time, or -1) and leaving the answer there: steps forward in time walk a few samples
+    /// instead of searching.
+    /// </summary>
+    public int LastAtOrBefore(long t, ref int hint)
+    {
+        var i = hint;
+        if (i < 0 || i >= Ts.Length || Ts[i] > t)
+        {
+            i = LastAtOrBefore(t);
+        }
+        else
+        {
+            while (i + 1 < Ts.Length && Ts[i + 1] <= t)
+            {
+                i++;
+            }
+        }
+
+        hint = i;
+        return i;
     }
 }

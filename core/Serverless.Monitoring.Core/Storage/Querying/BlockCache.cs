@@ -3,8 +3,8 @@ using Serverless.Monitoring.Core.Storage.Blocks;
 namespace Serverless.Monitoring.Core.Storage.Querying;
 
 /// <summary>
-/// A least-recently-used cache of block indexes and chunk bytes, bounded by an estimate of the
-/// bytes it holds. Blocks are immutable and their blob names are never reused for other bytes,
+/// A least-recently-used cache of block indexes, series entries (labels and chunk metas) and
+/// chunk bytes, bounded by an estimate of the bytes it holds. Blocks are immutable and their blob names are never reused for other bytes,
 /// so entries never go stale; those of deleted blocks simply age out. Thread-safe.
 /// </summary>
 public sealed class BlockCache
@@ -12,8 +12,8 @@ public sealed class BlockCache
     private const int EntryOverhead = 96;
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, LinkedListNode<(string Key, object Value, long Size)>> _map = new(StringComparer.Ordinal);
-    private readonly LinkedList<(string Key, object Value, long Size)> _lru = new();
+    private readonly Dictionary<CacheKey, LinkedListNode<(CacheKey Key, object Value, long Size)>> _map = [];
+    private readonly LinkedList<(CacheKey Key, object Value, long Size)> _lru = new();
 
     /// <param name="capacityBytes">The budget; zero disables caching.</param>
     public BlockCache(long capacityBytes)
@@ -41,28 +41,39 @@ public sealed class BlockCache
     }
 
     /// <summary>The cached index of block blob <paramref name="blobName"/>, or null.</summary>
-    public BlockIndex? GetIndex(string blobName) => Get("i:" + blobName) as BlockIndex;
+    public BlockIndex? GetIndex(string blobName) => Get(new CacheKey(EntryKind.Index, blobName, 0)) as BlockIndex;
 
     /// <summary>Caches a block index.</summary>
     public void PutIndex(BlockIndex index)
     {
         ArgumentNullException.ThrowIfNull(index);
-        Put("i:" + index.Name, index, index.EstimatedSizeBytes);
+        Put(new CacheKey(EntryKind.Index, index.Name, 0), index, index.EstimatedSizeBytes);
+    }
+
+    /// <summary>The cached entry (labels and every chunk meta) of series <paramref name="seriesRef"/> in block blob <paramref name="blobName"/>, or null.</summary>
+    public BlockSeries? GetSeries(string blobName, uint seriesRef) => Get(new CacheKey(EntryKind.Series, blobName, seriesRef)) as BlockSeries;
+
+    /// <summary>Caches a series entry with all its chunk metas.</summary>
+    public void PutSeries(string blobName, BlockSeries series)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+
+        // The label strings come from the block's symbol table, which the cached index holds.
+        var size = 64 + (series.Labels.Count * 16) + (series.Chunks.Count * 32);
+        Put(new CacheKey(EntryKind.Series, blobName, series.Ref), series, size);
     }
 
     /// <summary>The cached bytes of the chunk at <paramref name="offset"/> in block blob <paramref name="blobName"/>, or null.</summary>
-    public BlockChunk? GetChunk(string blobName, long offset) => Get(ChunkKey(blobName, offset)) as BlockChunk;
+    public BlockChunk? GetChunk(string blobName, long offset) => Get(new CacheKey(EntryKind.Chunk, blobName, offset)) as BlockChunk;
 
     /// <summary>Caches a chunk (the caller passes one that owns its bytes).</summary>
     public void PutChunk(string blobName, BlockChunk chunk)
     {
         ArgumentNullException.ThrowIfNull(chunk);
-        Put(ChunkKey(blobName, chunk.Meta.Offset), chunk, chunk.Data.Length);
+        Put(new CacheKey(EntryKind.Chunk, blobName, chunk.Meta.Offset), chunk, chunk.Data.Length);
     }
 
-    private static string ChunkKey(string blobName, long offset) => string.Concat("c:", blobName, ":", offset.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
-    private object? Get(string key)
+    private object? Get(CacheKey key)
     {
         lock (_gate)
         {
@@ -77,9 +88,9 @@ public sealed class BlockCache
         }
     }
 
-    private void Put(string key, object value, long size)
+    private void Put(CacheKey key, object value, long size)
     {
-        size += EntryOverhead + (key.Length * 2);
+        size += EntryOverhead;
         if (size > CapacityBytes)
         {
             return;
@@ -104,4 +115,14 @@ public sealed class BlockCache
             }
         }
     }
+
+    private enum EntryKind : byte
+    {
+        Index,
+        Series,
+        Chunk,
+    }
+
+    /// <summary>What an entry is, of which block blob, and where in it (a chunk's offset, a series' ref; 0 for the index).</summary>
+    private readonly record struct CacheKey(EntryKind Kind, string BlobName, long Position);
 }

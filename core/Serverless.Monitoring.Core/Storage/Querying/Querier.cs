@@ -177,6 +177,85 @@ public sealed class Querier
         IReadOnlyList<LabelMatcher> matchers, long minTimeMs, long maxTimeMs, CancellationToken cancellationToken = default) =>
         _index.SeriesAsync(matchers, minTimeMs, maxTimeMs, cancellationToken);
 
+    /// <summary>
+    /// As <see cref="BlockReader.SeriesAsync"/> (label order, only chunks overlapping the range),
+    /// but series entries come from the cache when they can: only the postings are read then.
+    /// </summary>
+    private async Task<List<BlockSeries>> SeriesAsync(
+        BlockReader reader, string blobName, IReadOnlyList<LabelMatcher> matchers, long minTimeMs, long maxTimeMs, CancellationToken cancellationToken)
+    {
+        if (!reader.Meta.Overlaps(minTimeMs, maxTimeMs))
+        {
+            return [];
+        }
+
+        var refs = await reader.PostingsAsync(matchers, cancellationToken);
+        var entries = new BlockSeries?[refs.Count];
+        List<uint>? missing = null;
+        for (var i = 0; i < refs.Count; i++)
+        {
+            entries[i] = _cache.GetSeries(blobName, refs[i]);
+            if (entries[i] is null)
+            {
+                (missing ??= []).Add(refs[i]);
+            }
+        }
+
+        if (missing is not null)
+        {
+            var fetched = new Dictionary<uint, BlockSeries>(missing.Count);
+            foreach (var s in await reader.SeriesByRefsAsync(missing, long.MinValue, long.MaxValue, cancellationToken))
+            {
+                _cache.PutSeries(blobName, s);
+                fetched[s.Ref] = s;
+            }
+
+            for (var i = 0; i < refs.Count; i++)
+            {
+                entries[i] ??= fetched.GetValueOrDefault(refs[i]);
+            }
+        }
+
+        var result = new List<BlockSeries>(refs.Count);
+        foreach (var s in entries)
+        {
+            if (s is null)
+            {
+                continue;
+            }
+
+            var inRange = 0;
+            foreach (var c in s.Chunks)
+            {
+                if (c.Overlaps(minTimeMs, maxTimeMs))
+                {
+                    inRange++;
+                }
+            }
+
+            if (inRange == s.Chunks.Count)
+            {
+                result.Add(s);
+            }
+            else if (inRange > 0)
+            {
+                var kept = new ChunkMeta[inRange];
+                var k = 0;
+                foreach (var c in s.Chunks)
+                {
+                    if (c.Overlaps(minTimeMs, maxTimeMs))
+                    {
+                        kept[k++] = c;
+                    }
+                }
+
+                result.Add(s with { Chunks = kept });
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>The matching series of one block with their chunks; empty when corrupt (warned), null when the blob is gone.</summary>
     private async Task<IReadOnlyList<(LabelSet Labels, BlockChunk[] Chunks)>?> ReadBlockAsync(
         CatalogEntry entry, IReadOnlyList<LabelMatcher> matchers, long minTimeMs, long maxTimeMs, QueryWarnings warnings, CancellationToken cancellationToken)
@@ -191,20 +270,24 @@ public sealed class Querier
             }
 
             var reader = new BlockReader(_blobs, index);
-            var series = await reader.SeriesAsync(matchers, minTimeMs, maxTimeMs, cancellationToken);
+            var series = await SeriesAsync(reader, entry.BlobName, matchers, minTimeMs, maxTimeMs, cancellationToken);
             var wanted = new List<ChunkMeta>();
+            var read = new Dictionary<long, BlockChunk>();
             foreach (var s in series)
             {
                 foreach (var c in s.Chunks)
                 {
-                    if (_cache.GetChunk(entry.BlobName, c.Offset) is null)
+                    if (_cache.GetChunk(entry.BlobName, c.Offset) is { } cached)
+                    {
+                        read[c.Offset] = cached;
+                    }
+                    else
                     {
                         wanted.Add(c);
                     }
                 }
             }
 
-            var read = new Dictionary<long, BlockChunk>();
             if (wanted.Count > 0)
             {
                 foreach (var chunk in await reader.ReadChunksAsync(wanted, cancellationToken))

@@ -87,6 +87,48 @@ public sealed class SeriesIterator
         return Settle();
     }
 
+    /// <summary>
+    /// Appends every sample in [<paramref name="fromMs"/>, <paramref name="toMs"/>] (within the
+    /// query's range) to <paramref name="timestamps"/> and <paramref name="values"/>, as
+    /// <see cref="Seek"/> then <see cref="MoveNext"/> would yield them; a series held by one block
+    /// is read straight from its chunks. Call on a fresh iterator.
+    /// </summary>
+    internal void AppendTo(long fromMs, long toMs, List<long> timestamps, List<double> values)
+    {
+        toMs = Math.Min(toMs, _maxTimeMs);
+        if (_runs.Length != 1)
+        {
+            if (Seek(fromMs))
+            {
+                do
+                {
+                    if (_t > toMs)
+                    {
+                        break;
+                    }
+
+                    timestamps.Add(_t);
+                    values.Add(_v);
+                }
+                while (MoveNext());
+            }
+
+            return;
+        }
+
+        var run = _runs[0];
+        run.Seek(Math.Max(fromMs, _minTimeMs));
+        while (run.Valid && run.T <= toMs)
+        {
+            timestamps.Add(run.T);
+            values.Add(run.V);
+            run.Next();
+        }
+
+        _started = true;
+        _done = true;
+    }
+
     private bool Settle()
     {
         var found = false;

@@ -35,6 +35,10 @@ public sealed class StoredSeries
     /// <summary>A new iterator over the merged samples in the range.</summary>
     public SeriesIterator Iterator() => new(_runs, MinTimeMs, MaxTimeMs);
 
+    /// <summary>Appends the merged samples in [<paramref name="fromMs"/>, <paramref name="toMs"/>] (within the range) to the two lists.</summary>
+    internal void AppendTo(long fromMs, long toMs, List<long> timestamps, List<double> values) =>
+        Iterator().AppendTo(fromMs, toMs, timestamps, values);
+
     /// <summary>The merged samples in the range.</summary>
     public Sample[] ToArray()
     {

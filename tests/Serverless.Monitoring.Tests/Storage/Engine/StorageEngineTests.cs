@@ -73,6 +73,41 @@ public abstract class StorageEngineTests : StorageEngineTestBase
         Assert.Empty(none.Series);
     }
 
+    [Theory]
+    [InlineData(null, null)] // the whole selected range
+    [InlineData(10 * 15_000L, 19 * 15_000L)] // on samples
+    [InlineData((10 * 15_000L) + 1, (19 * 15_000L) - 1)] // between samples
+    [InlineData(45 * 15_000L, 50 * 15_000L)] // where the two blocks overlap
+    [InlineData(200 * 15_000L, null)] // after the selected range
+    public async Task Bulk_append_yields_what_the_iterator_yields_from_one_block_and_from_overlapping_blocks(long? fromOffset, long? toOffset)
+    {
+        var from = fromOffset is { } f ? Base + f : long.MinValue;
+        var to = toOffset is { } t ? Base + t : long.MaxValue;
+        var engine = await OpenAsync();
+        var single = Series("bulk", "blocks", "one");
+        var merged = Series("bulk", "blocks", "two");
+        await engine.IngestAsync(new SampleBatch("b1", [Samples(single, Base, 100), Samples(merged, Base, 60)]));
+        await engine.IngestAsync(new SampleBatch("b2", [Samples(merged, Base + (40 * 15_000), 60)])); // a second block overlapping the first
+
+        // Twice: the second selection takes its series entries from the block cache.
+        for (var pass = 0; pass < 2; pass++)
+        {
+            var selection = await engine.SelectAsync([LabelMatcher.Equal("__name__", "bulk")], Base + (5 * 15_000), Base + (80 * 15_000));
+            Assert.Equal([single, merged], selection.Series.Select(s => s.Labels));
+            Assert.Equal(2, selection.Series[1].BlockCount);
+            foreach (var series in selection.Series)
+            {
+                var expected = series.ToArray().Where(x => x.TimestampMs >= from && x.TimestampMs <= to).ToArray();
+                var timestamps = new List<long>();
+                var values = new List<double>();
+                series.AppendTo(from, to, timestamps, values);
+                Assert.Equal(expected, timestamps.Zip(values, (t, v) => new Sample(t, v)));
+            }
+
+            Assert.Equal(76, selection.Series[0].ToArray().Length);
+        }
+    }
+
     [Fact]
     public async Task A_batch_spanning_windows_writes_one_block_per_window()
     {

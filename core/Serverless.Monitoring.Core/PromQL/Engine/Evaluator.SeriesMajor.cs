@@ -1,0 +1,147 @@
+using Serverless.Monitoring.Core.Model;
+
+namespace Serverless.Monitoring.Core.PromQL.Engine;
+
+/// <summary>
+/// Range queries evaluate a function over a range selector (<c>rate(x[5m])</c>, <c>avg_over_time(x[1h])</c>)
+/// series by series across all steps, as upstream's range evaluation does, instead of step by
+/// step: each series' window slides forward through its samples (no search, one buffer), and
+/// its samples stay in cache while all steps are computed. The result of every step is kept
+/// and handed out when the step loop asks for it. A call first asked for at another time than
+/// the query's start (inside a subquery) is evaluated step by step as before.
+/// </summary>
+internal sealed partial class Evaluator
+{
+    private readonly Dictionary<CallExpr, List<VSample>?[]?> _seriesMajor = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The call's precomputed vector at <paramref name="t"/>, when <paramref name="t"/> is a step of this range query and the call was precomputed.</summary>
+    private bool TrySeriesMajor(CallExpr c, MatrixSelector selector, long t, out VectorValue result)
+    {
+        result = null!;
+        if (Step <= 0 || t < start || t > end || (t - start) % Step != 0)
+        {
+            return false;
+        }
+
+        if (!_seriesMajor.TryGetValue(c, out var steps))
+        {
+            // Only a call the step loop reaches first (at the start) is precomputed.
+            steps = t == start ? Precompute(c, selector) : null;
+            _seriesMajor[c] = steps;
+        }
+
+        var k = (int)((t - start) / Step);
+        if (steps?[k] is not { } samples)
+        {
+            return false;
+        }
+
+        steps[k] = null; // handed over: asked again for this step (never in the step loop), it is evaluated anew
+        Limiter.Release(samples.Count); // held by the step from now on: Eval counts it
+        result = new VectorValue(samples);
+        return true;
+    }
+
+    private List<VSample>?[] Precompute(CallExpr c, MatrixSelector selector)
+    {
+        var name = c.Function.Name;
+        var (f, dropName) = OverTimeFunction(name);
+        var vs = selector.Selector;
+        var range = (long)selector.Range.TotalMilliseconds;
+        var stepCount = checked((int)((end - start) / Step)) + 1;
+        var series = Series[vs];
+        var steps = new List<VSample>?[stepCount];
+        for (var k = 0; k < stepCount; k++)
+        {
+            steps[k] = new List<VSample>(series.Count);
+        }
+
+        var points = new List<Sample>();
+        var window = new MatrixValue([], 0, 0);
+        var outputs = new HashSet<LabelSet>();
+        var distinctOutputs = true;
+        foreach (var s in series)
+        {
+            // As upstream's range evaluation of a function over a range selector: the deadline is
+            // checked per series; the series' window is held while it slides, its output points
+            // once it is done (and kept for the later steps), the window dropped after.
+            Limiter.ThrowIfStopped();
+            var held = 0;
+            var produced = 0;
+            var one = new MSeries(s.Labels, points);
+            window.Series.Clear();
+            window.Series.Add(one);
+            var metric = dropName ? DropName(s.Labels) : s.Labels;
+            var noted = !NotesNonCounters(name);
+            var counted = false;
+            var first = 0; // the first sample after the window's start
+            var last = 0; // the first sample after the window's end
+            for (var k = 0; k < stepCount; k++)
+            {
+                var t = start + (k * Step);
+                var refT = RefTime(t, vs.Timestamp, vs.At, vs.OriginalOffset);
+                var from = refT - range;
+                while (first < s.Ts.Length && s.Ts[first] <= from)
+                {
+                    first++;
+                }
+
+                last = Math.Max(last, first);
+                while (last < s.Ts.Length && s.Ts[last] <= refT)
+                {
+                    last++;
+                }
+
+                points.Clear();
+                for (var i = first; i < last; i++)
+                {
+                    if (!StaleMarker.IsStale(s.Vs[i]))
+                    {
+                        points.Add(new Sample(s.Ts[i], s.Vs[i]));
+                    }
+                }
+
+                Limiter.Add(points.Count - held);
+                held = points.Count;
+                if (points.Count == 0)
+                {
+                    continue;
+                }
+
+                if (!noted && points.Count >= 2)
+                {
+                    // Upstream notes a series only where it gives a result (two or more samples).
+                    noted = true;
+                    NoteNonCounters(c, window, new VectorValue([]));
+                }
+
+                window.RangeStart = from;
+                window.RangeEnd = refT;
+                if (f(points, window) is { } value)
+                {
+                    steps[k]!.Add(new VSample(metric, t, value));
+                    produced++;
+                    if (!counted)
+                    {
+                        counted = true;
+                        distinctOutputs &= outputs.Add(metric);
+                    }
+                }
+            }
+
+            Limiter.Retain(produced);
+            Limiter.Add(-held);
+        }
+
+        // Two series with the same labels once the name is dropped fail a step only if both have a value there.
+        if (!distinctOutputs)
+        {
+            foreach (var step in steps)
+            {
+                CheckDuplicates(new VectorValue(step!));
+            }
+        }
+
+        return steps;
+    }
+}
