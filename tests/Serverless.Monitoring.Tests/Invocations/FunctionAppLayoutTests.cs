@@ -159,6 +159,9 @@ public sealed partial class FunctionAppLayoutTests
             referenced.UnionWith(type.GetProperties().Where(p => p.CanWrite).Select(p => $"{section}__{p.Name}"));
         }
 
+        // The query settings are read by name (Functions.Api.ApiQueryOptions).
+        referenced.UnionWith(["Query__LookbackDelta", "Query__Timeout", "Query__MaxSamples"]);
+
         var missing = referenced.Where(name => !settings.ContainsKey(name)).Order(StringComparer.Ordinal).ToList();
         Assert.True(missing.Count == 0, "local.settings.sample.json lacks: " + string.Join(", ", missing));
         Assert.Equal("custom", settings["FUNCTIONS_WORKER_RUNTIME"]);
