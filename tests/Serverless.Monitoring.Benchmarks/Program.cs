@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using Serverless.Monitoring.Benchmarks.Dataset;
+using Serverless.Monitoring.Benchmarks.Scraping;
 using Serverless.Monitoring.Benchmarks.Storage;
 
 namespace Serverless.Monitoring.Benchmarks;
@@ -7,7 +8,9 @@ namespace Serverless.Monitoring.Benchmarks;
 /// <summary>
 /// Runs the benchmark classes of this assembly; pick with --filter, e.g. --filter '*ChunkCodec*'.
 /// <c>dataset &lt;file&gt; ...</c> writes the storage benchmark's OpenMetrics dataset instead (see <see cref="DatasetCommand"/>);
-/// <c>storage-compare ...</c> compares our storage engine with Prometheus 2.42 (see <see cref="StorageCompareCommand"/>).
+/// <c>storage-compare ...</c> compares our storage engine with Prometheus 2.42 (see <see cref="StorageCompareCommand"/>);
+/// <c>scrape-load ...</c> scrapes 1,000 loopback targets and reports CPU and memory (see <see cref="ScrapeLoadCommand"/>;
+/// it starts its load generator as <c>scrape-load-serve</c>, <see cref="ScrapeLoadServer"/>).
 /// Namespaced so it does not collide with the function app's global <c>Program</c>.
 /// </summary>
 public static class Program
@@ -23,6 +26,16 @@ public static class Program
         if (args.Length > 0 && args[0] == StorageCompareCommand.Name)
         {
             return await StorageCompareCommand.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == ScrapeLoadCommand.Name)
+        {
+            return await ScrapeLoadCommand.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == ScrapeLoadServer.Name)
+        {
+            return await ScrapeLoadServer.RunAsync(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
