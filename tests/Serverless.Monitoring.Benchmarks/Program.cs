@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using Serverless.Monitoring.Benchmarks.Dataset;
 using Serverless.Monitoring.Benchmarks.PromQL;
+using Serverless.Monitoring.Benchmarks.Scraping;
 using Serverless.Monitoring.Benchmarks.Storage;
 
 namespace Serverless.Monitoring.Benchmarks;
@@ -9,7 +10,9 @@ namespace Serverless.Monitoring.Benchmarks;
 /// Runs the benchmark classes of this assembly; pick with --filter, e.g. --filter '*ChunkCodec*'.
 /// <c>dataset &lt;file&gt; ...</c> writes the storage benchmark's OpenMetrics dataset instead (see <see cref="DatasetCommand"/>);
 /// <c>storage-compare ...</c> compares our storage engine with Prometheus 2.42 (see <see cref="StorageCompareCommand"/>);
-/// <c>promql-compare ...</c> compares our PromQL engine with Prometheus 2.42 (see <see cref="PromqlCompareCommand"/>).
+/// <c>promql-compare ...</c> compares our PromQL engine with Prometheus 2.42 (see <see cref="PromqlCompareCommand"/>);
+/// <c>scrape-load ...</c> scrapes 1,000 loopback targets and reports CPU and memory (see <see cref="ScrapeLoadCommand"/>;
+/// it starts its load generator as <c>scrape-load-serve</c>, <see cref="ScrapeLoadServer"/>).
 /// Namespaced so it does not collide with the function app's global <c>Program</c>.
 /// </summary>
 public static class Program
@@ -30,6 +33,16 @@ public static class Program
         if (args.Length > 0 && args[0] == PromqlCompareCommand.Name)
         {
             return await PromqlCompareCommand.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == ScrapeLoadCommand.Name)
+        {
+            return await ScrapeLoadCommand.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == ScrapeLoadServer.Name)
+        {
+            return await ScrapeLoadServer.RunAsync(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

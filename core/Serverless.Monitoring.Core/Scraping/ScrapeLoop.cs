@@ -28,14 +28,18 @@ public sealed class ScrapeLoop
     private readonly LabelSetBuilder _builder = new();
     private readonly List<Label> _conflicts = [];
     private readonly LabelSet[] _reportSeries;
+    private readonly LabelStringPool? _strings;
     private HashSet<LabelSet> _previous = [];
     private HashSet<LabelSet> _current = [];
     private long _iteration;
 
-    public ScrapeLoop(ScrapeTarget target)
+    /// <param name="target">The target this loop scrapes.</param>
+    /// <param name="strings">Label strings shared with the other loops of the process, or null for none.</param>
+    public ScrapeLoop(ScrapeTarget target, LabelStringPool? strings = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         Target = target;
+        _strings = strings;
         _lookup = _cache.GetAlternateLookup<ReadOnlySpan<byte>>();
         _metadataLookup = _metadata.GetAlternateLookup<ReadOnlySpan<byte>>();
         _reportSeries = ReportNames.Select(name => WithTargetLabels(LabelSet.FromStrings(LabelValidation.MetricNameLabel, name), target, honor: false)).ToArray();
@@ -245,7 +249,25 @@ public sealed class ScrapeLoop
             }
         }
 
-        return new CachedSeries(labels, CheckLabelLimits(labels, Target.Limits));
+        return new CachedSeries(Pooled(labels), CheckLabelLimits(labels, Target.Limits));
+    }
+
+    /// <summary>The same labels with their strings from the shared pool (same names, so same order).</summary>
+    private LabelSet Pooled(LabelSet labels)
+    {
+        if (_strings is null)
+        {
+            return labels;
+        }
+
+        var pooled = new Label[labels.Count];
+        for (var i = 0; i < pooled.Length; i++)
+        {
+            var label = labels[i];
+            pooled[i] = new Label(_strings.Get(label.Name), _strings.Get(label.Value));
+        }
+
+        return LabelSet.FromCanonical(pooled);
     }
 
     /// <summary>

@@ -22,6 +22,7 @@ public sealed class ScrapeManager
     private readonly Action<string>? _log;
     private readonly ConcurrentDictionary<string, TargetRuntime> _targets = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<TargetRuntime> _removed = new();
+    private readonly LabelStringPool _strings = new();
     private readonly ulong _seed;
 
     public ScrapeManager(HttpScraper scraper, ScrapePublisher publish, IScrapeStateStore state, TimeProvider? time = null, Action<string>? log = null, ulong offsetSeed = 0)
@@ -157,7 +158,7 @@ public sealed class ScrapeManager
             return loop;
         }
 
-        loop = new ScrapeLoop(runtime.Target);
+        loop = new ScrapeLoop(runtime.Target, _strings);
         if (await _state.LoadAsync(runtime.Target.Key, cancellationToken) is { } saved)
         {
             loop.RestorePreviousSeries(saved.Series);
