@@ -20,6 +20,10 @@ public class PrometheusJsonWriterTests
     [InlineData(double.PositiveInfinity, "+Inf")]
     [InlineData(double.NegativeInfinity, "-Inf")]
     [InlineData(0.0, "0")]
+    [InlineData(-0.0, "-0")]
+    [InlineData(-42.0, "-42")]
+    [InlineData(999999999999999.0, "999999999999999")]
+    [InlineData(1e15, "1000000000000000")]
     public void Sample_values_are_formatted_as_upstream(double value, string text)
     {
         Assert.Equal(text, PrometheusJsonWriter.FormatValue(value));
