@@ -15,20 +15,24 @@ namespace Serverless.Monitoring.Benchmarks.PromQL;
 /// <summary>
 /// <c>promql-compare [--instances N] [--series N] [--hours H] [--runs N] [--warmup-seconds S] [--only name,name] [--keep DIR]</c>
 /// (issue 4, item 5): generates the node_exporter-like dataset, imports it into our storage engine
-/// (local disk) and into Prometheus 2.42 (<c>promtool tsdb create-blocks-from openmetrics</c>, then a
-/// real <c>prometheus</c> on a free loopback port), and times every query of
-/// <see cref="PromqlBenchmarkQueries"/> on both: ours in process (parse + <see cref="PromQLEngine"/> over
-/// <see cref="StorageSeriesSource"/>; we have no HTTP query API yet), Prometheus over HTTP with
-/// <c>stats=all</c>, so its own server-side <c>execTotalTime</c> gives a second, like-for-like ratio.
-/// Results are compared (series count, labels, timestamps, values within 1e-9 relative). Peak memory
-/// of both processes during the query phase comes from <c>VmHWM</c>, reset first through
-/// <c>/proc/&lt;pid&gt;/clear_refs</c>.
+/// (local disk) and into Prometheus 2.42 (<c>promtool tsdb create-blocks-from openmetrics</c>), starts
+/// both servers as separate processes on free loopback ports (ours: the built
+/// <c>Serverless.Monitoring.Functions.dll</c> with scraping off; Prometheus: <c>prometheus</c>), and times
+/// every query of <see cref="PromqlBenchmarkQueries"/> over HTTP against both with the same client
+/// (<c>stats=all</c>, so each server's own <c>execTotalTime</c> gives a second, server-side ratio).
+/// Our engine in this process on the same folder is timed too, to show what HTTP and JSON add.
+/// Results of the two servers are compared (series count, labels, timestamps, values within 1e-9
+/// relative). Memory is each server's <c>VmRSS</c>/<c>VmHWM</c> after start-up and after the queries
+/// (the high-water mark reset in between through <c>/proc/&lt;pid&gt;/clear_refs</c> where allowed).
 /// </summary>
 public static class PromqlCompareCommand
 {
     public const string Name = "promql-compare";
 
     private const double Tolerance = 1e-9;
+
+    /// <summary>Warm-up runs per query and target, whatever the warm-up time (tiered JIT needs 30 calls to promote).</summary>
+    private const int MinWarmupRuns = 30;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -59,7 +63,7 @@ public static class PromqlCompareCommand
         var queries = PromqlBenchmarkQueries.All.Where(q => only is null || only.Contains(q.Name)).ToArray();
         var loadAtStart = LoadAverage();
         using var temp = new TempDirectory("sm-promql-compare-");
-        var work = keep ?? temp.Path;
+        var work = Path.GetFullPath(keep ?? temp.Path);
         Directory.CreateDirectory(work);
         var file = Path.Combine(work, "dataset.om");
         var ours = Path.Combine(work, "ours");
@@ -82,11 +86,6 @@ public static class PromqlCompareCommand
         var imported = await ImportOursAsync(file, ours);
         Log($"ours: {imported.SamplesStored:N0} samples stored, {imported.Blocks} block(s)");
 
-        // Queried through a fresh engine on the imported folder, as Prometheus opens promtool's
-        // blocks: nothing the import built stays in memory.
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        var engine = await StorageEngine.OpenAsync(new LocalDiskStorageProvider(ours));
-
         Log("importing into Prometheus (promtool tsdb create-blocks-from openmetrics)");
         var promtool = await Promtool.RunAsync(["tsdb", "create-blocks-from", "openmetrics", file, prom], timeout: TimeSpan.FromHours(1));
         if (!promtool.Succeeded)
@@ -99,83 +98,95 @@ public static class PromqlCompareCommand
         Log($"prometheus: {promBlocks} block(s)");
         File.Delete(file);
 
-        // 2. Prometheus on the promtool output. The data lies in the past: retention far beyond its
-        // age. Block compaction off (max block 2 h) so no compaction runs while we time queries.
-        var ageYears = Math.Ceiling((DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeMilliseconds(minT)).TotalDays / 365) + 10;
+        // 2. Both servers on their folders. The data lies in the past: retention far beyond its age.
+        // Prometheus's block compaction is off (max block 2 h) so none runs while we time queries;
+        // ours has one imported block, which its minutely compaction leaves alone.
+        var inv = CultureInfo.InvariantCulture;
+        var retention = (Math.Ceiling((DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeMilliseconds(minT)).TotalDays / 365) + 10).ToString(inv) + "y";
         var port = FreePort.Get();
         var config = Path.Combine(work, "prometheus.yml");
         await File.WriteAllTextAsync(config, "global:\n  scrape_interval: 1h\n");
-        var inv = CultureInfo.InvariantCulture;
+        Log("starting Prometheus and ours");
         await using var prometheus = ExternalProcess.Start(
             "prometheus",
             PrometheusFixture.FindBinary(),
             [
                 $"--config.file={config}",
                 $"--storage.tsdb.path={prom}",
-                $"--storage.tsdb.retention.time={ageYears.ToString(inv)}y",
+                $"--storage.tsdb.retention.time={retention}",
                 "--storage.tsdb.max-block-duration=2h",
                 $"--web.listen-address=127.0.0.1:{port.ToString(inv)}",
             ],
             workingDirectory: work);
-        var baseUri = new Uri($"http://127.0.0.1:{port.ToString(inv)}/");
-        await prometheus.WaitForHttpAsync(new Uri(baseUri, "-/ready"), TimeSpan.FromMinutes(2));
+        var promUri = new Uri($"http://127.0.0.1:{port.ToString(inv)}/");
+        await prometheus.WaitForHttpAsync(new Uri(promUri, "-/ready"), TimeSpan.FromMinutes(2));
+
+        // Scraping off (no targets, no ingest loop); the same empty-scrape prometheus.yml as Prometheus's.
+        using var oursServer = await MonitoringHostProcess.StartAsync(
+            work,
+            new Dictionary<string, string?> { ["Scrape__Enabled"] = "false" },
+            [$"--config.file={config}", $"--storage.tsdb.path={ours}", $"--storage.tsdb.retention.time={retention}"],
+            TimeSpan.FromMinutes(2));
+        var oursUri = oursServer.BaseUri;
         using var http = LoopbackHttp.CreateClient(TimeSpan.FromMinutes(2));
 
-        // 3. The query phase: memory high-water marks reset first, GC heap sampled throughout.
-        var source = new StorageSeriesSource(engine);
-        var promqlEngine = new PromQLEngine(source);
-        var evalEnd = PromqlBenchmarkQueries.EvaluationTimeMs(options.End);
+        // Our engine in this process too, on the same folder (read only), for the in-process column.
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        var self = Environment.ProcessId;
-        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
-        var oursBefore = Memory.Read(self);
-        var promBefore = Memory.Read(prometheus.Id);
-        var resetOk = Memory.ResetPeak(self) & Memory.ResetPeak(prometheus.Id);
-        var promAllocBefore = await PrometheusMetricAsync(http, baseUri, "go_memstats_alloc_bytes_total");
-        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        using var heapSampler = new HeapSampler();
+        var engine = await StorageEngine.OpenAsync(new LocalDiskStorageProvider(ours));
+        var promqlEngine = new PromQLEngine(new StorageSeriesSource(engine));
+        var evalEnd = PromqlBenchmarkQueries.EvaluationTimeMs(options.End);
+
+        // 3. The query phase, between two memory readings of each server.
+        var oursStart = Memory.Read(oursServer.Process.Id);
+        var promStart = Memory.Read(prometheus.Id);
+        var resetOk = Memory.ResetPeak(oursServer.Process.Id) & Memory.ResetPeak(prometheus.Id);
+        var oursCounters = await Counters.ReadAsync(http, oursUri, "dotnet_gc_allocated_bytes_total");
+        var promCounters = await Counters.ReadAsync(http, promUri, "go_memstats_alloc_bytes_total");
+        var servers = new Servers(http, oursUri, promUri);
 
         var rows = new List<Row>();
         foreach (var q in queries)
         {
             Log($"{q.Name}: {q.Query} ({q.Shape})");
-            rows.Add(await CompareAsync(q, promqlEngine, http, baseUri, evalEnd, runs, warmup));
+            rows.Add(await CompareAsync(q, promqlEngine, servers, evalEnd, runs, warmup));
         }
 
-        var heapPeak = heapSampler.Stop();
-        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        var oursAfter = Memory.Read(self);
-        var promAfter = Memory.Read(prometheus.Id);
-        var promAllocated = await PrometheusMetricAsync(http, baseUri, "go_memstats_alloc_bytes_total") - promAllocBefore;
-        await prometheus.DisposeAsync(); // stops it by PID before the data folder is deleted
+        var oursEnd = Memory.Read(oursServer.Process.Id);
+        var promEnd = Memory.Read(prometheus.Id);
+        var oursUsed = await Counters.ReadAsync(http, oursUri, "dotnet_gc_allocated_bytes_total") - oursCounters;
+        var promUsed = await Counters.ReadAsync(http, promUri, "go_memstats_alloc_bytes_total") - promCounters;
+        oursServer.Dispose(); // both stopped by PID before the data folder is deleted
+        await prometheus.DisposeAsync();
         var loadAtEnd = LoadAverage();
 
         // 4. The report.
         var report = new StringBuilder();
         report.AppendLine(string.Create(inv, $"dataset: {options.Instances} instances x {options.SeriesPerInstance} series x {options.Duration.TotalHours:F0} h at {options.Interval.TotalSeconds:F0} s = {dataset.SamplesWritten:N0} samples, {dataset.SeriesCount:N0} series; ours: {imported.Blocks} block(s), Prometheus: {promBlocks} block(s)"));
-        report.AppendLine(string.Create(inv, $"evaluation time {DateTimeOffset.FromUnixTimeMilliseconds(evalEnd):O} (range queries end there); median of {runs} runs, ours and Prometheus alternating, after a warm-up per query (ours: at least 20 runs and {warmup.TotalSeconds:F0} s, for tiered JIT; Prometheus: 3 runs)"));
+        report.AppendLine(string.Create(inv, $"evaluation time {DateTimeOffset.FromUnixTimeMilliseconds(evalEnd):O} (range queries end there); median of {runs} runs per query, ours and Prometheus alternating, after a warm-up per query and target of at least {MinWarmupRuns} runs and {warmup.TotalSeconds:F0} s"));
         report.AppendLine(string.Create(inv, $"load average {loadAtStart} at the start, {loadAtEnd} at the end; {Environment.ProcessorCount} cores"));
-        report.AppendLine("ours: in process (parse + PromQLEngine over StorageSeriesSource, a fresh StorageEngine on the imported local-disk folder, warm block cache) -- we have no HTTP query API yet, so no HTTP or JSON in our time.");
-        report.AppendLine("prom http: loopback GET /api/v1/query[_range]?stats=all, response body read (JSON encoding and transfer included); prom exec: its own data.stats.timings.execTotalTime (queue + prepare/select + eval + sort, no HTTP or JSON).");
-        report.AppendLine("KiB: allocated per run (ours: GC.GetTotalAllocatedBytes; Prometheus: go_memstats_alloc_bytes_total, HTTP and JSON included).");
+        report.AppendLine("http: the same HttpClient, loopback GET /api/v1/query[_range]?...&stats=all, no compression, response body read (HTTP, parsing the request, evaluation, JSON encoding and transfer).");
+        report.AppendLine("exec: each server's own data.stats.timings.execTotalTime (Prometheus: queue + prepare/select + eval + sort; ours: the engine's evaluation; no parsing, HTTP or JSON).");
+        report.AppendLine("in-proc: our engine in the benchmark process on the same folder (parse + PromQLEngine over StorageSeriesSource), no HTTP or JSON.");
+        report.AppendLine("KiB: allocated per run on each server (ours: dotnet_gc_allocated_bytes_total; Prometheus: go_memstats_alloc_bytes_total; both from /metrics, HTTP and JSON included).");
         report.AppendLine();
-        report.AppendLine(string.Create(inv, $"{"query",-24}{"shape",-16}{"series",8}{"ours ms",10}{"prom http",11}{"prom exec",11}{"ours/http",11}{"ours/exec",11}{"ours KiB",10}{"prom KiB",10}  results"));
+        report.AppendLine(string.Create(inv, $"{"query",-24}{"shape",-16}{"series",7}{"ours http",10}{"prom http",10}{"ratio",7}{"ours exec",10}{"prom exec",10}{"ratio",7}{"in-proc",9}{"ours KiB",10}{"prom KiB",10}  results"));
         foreach (var r in rows)
         {
-            report.AppendLine(string.Create(inv, $"{r.Query.Name,-24}{r.Query.Shape,-16}{r.Series,8}{r.Ours,10:F2}{r.PromHttp,11:F2}{r.PromExec,11:F2}{r.Ours / r.PromHttp,11:F3}{r.Ours / r.PromExec,11:F3}{r.OursBytes / 1024,10:N0}{r.PromBytes / 1024,10:N0}  {r.Agreement}"));
+            report.AppendLine(string.Create(inv, $"{r.Query.Name,-24}{r.Query.Shape,-16}{r.Series,7}{r.OursHttp,10:F2}{r.PromHttp,10:F2}{r.OursHttp / r.PromHttp,7:F3}{r.OursExec,10:F2}{r.PromExec,10:F2}{r.OursExec / r.PromExec,7:F3}{r.InProcess,9:F2}{r.OursBytes / 1024,10:N0}{r.PromBytes / 1024,10:N0}  {r.Agreement}"));
         }
 
-        var overExec = rows.Count(r => r.Ours > r.PromExec);
-        var overHttp = rows.Count(r => r.Ours > r.PromHttp);
-        report.AppendLine(string.Create(inv, $"{"geometric mean",-48}{"",10}{"",11}{"",11}{GeoMean(rows.Select(r => r.Ours / r.PromHttp)),11:F3}{GeoMean(rows.Select(r => r.Ours / r.PromExec)),11:F3}"));
-        report.AppendLine(string.Create(inv, $"{"sum of medians (ms)",-48}{rows.Sum(r => r.Ours),10:F2}{rows.Sum(r => r.PromHttp),11:F2}{rows.Sum(r => r.PromExec),11:F2}{rows.Sum(r => r.Ours) / rows.Sum(r => r.PromHttp),11:F3}{rows.Sum(r => r.Ours) / rows.Sum(r => r.PromExec),11:F3}"));
-        report.AppendLine(string.Create(inv, $"queries over 1.0: {overHttp} of {rows.Count} against Prometheus over HTTP, {overExec} of {rows.Count} against its server-side exec time; results disagree on {rows.Count(r => r.Agreement != "ok")}"));
+        report.AppendLine(string.Create(inv, $"{"geometric mean of ratios",-47}{"",10}{"",10}{GeoMean(rows.Select(r => r.OursHttp / r.PromHttp)),7:F3}{"",10}{"",10}{GeoMean(rows.Select(r => r.OursExec / r.PromExec)),7:F3}"));
+        report.AppendLine(string.Create(inv, $"{"sum of medians (ms)",-47}{rows.Sum(r => r.OursHttp),10:F2}{rows.Sum(r => r.PromHttp),10:F2}{rows.Sum(r => r.OursHttp) / rows.Sum(r => r.PromHttp),7:F3}{rows.Sum(r => r.OursExec),10:F2}{rows.Sum(r => r.PromExec),10:F2}{rows.Sum(r => r.OursExec) / rows.Sum(r => r.PromExec),7:F3}{rows.Sum(r => r.InProcess),9:F2}"));
+        report.AppendLine(string.Create(inv, $"queries over 1.0: {rows.Count(r => r.OursHttp > r.PromHttp)} of {rows.Count} over HTTP, {rows.Count(r => r.OursExec > r.PromExec)} of {rows.Count} server-side (exec); results disagree on {rows.Count(r => r.Agreement != "ok")}"));
         report.AppendLine();
-        report.AppendLine(resetOk ? "memory during the query phase (peak RSS = VmHWM after a clear_refs reset at its start):" : "memory during the query phase (the VmHWM reset failed: peaks include the phases before):");
-        report.AppendLine(string.Create(inv, $"  ours:       RSS {Mb(oursBefore.Rss)} at the start, peak RSS {Mb(oursAfter.Peak)}; GC heap {Mb(heapBefore)} at the start, peak {Mb(heapPeak)} (sampled every 5 ms); {Mb(allocated)} allocated in the whole phase, warm-ups included"));
-        report.AppendLine(string.Create(inv, $"  Prometheus: RSS {Mb(promBefore.Rss)} at the start, peak RSS {Mb(promAfter.Peak)}; {Mb((long)promAllocated)} allocated in the whole phase (go_memstats_alloc_bytes_total, HTTP and JSON included)"));
-        report.AppendLine("  ours is the whole benchmark process (runtime, the HTTP client, what the import left after a full GC, and the block cache); Prometheus is the server alone.");
+        report.AppendLine("server memory (VmRSS and VmHWM from /proc/<pid>/status; same method for both):");
+        report.AppendLine(string.Create(inv, $"  {"",-12}{"RSS after start",18}{"peak after start",18}{"RSS after queries",19}{"peak after queries",20}{"allocated in phase",20}"));
+        report.AppendLine(string.Create(inv, $"  {"ours",-12}{Mb(oursStart.Rss),18}{Mb(oursStart.Peak),18}{Mb(oursEnd.Rss),19}{Mb(oursEnd.Peak),20}{Mb((long)oursUsed),20}"));
+        report.AppendLine(string.Create(inv, $"  {"Prometheus",-12}{Mb(promStart.Rss),18}{Mb(promStart.Peak),18}{Mb(promEnd.Rss),19}{Mb(promEnd.Peak),20}{Mb((long)promUsed),20}"));
+        report.AppendLine(resetOk
+            ? "  \"after start\": both servers up and idle, before any query (ours opens its storage engine on the first query); the peak was reset (clear_refs) there, so \"peak after queries\" is the query phase's own peak, warm-ups included."
+            : "  \"after start\": both servers up and idle, before any query; the peak could not be reset (clear_refs), so \"peak after queries\" is the peak since each process started.");
+        report.AppendLine("  ours: the Functions app as shipped (Server GC, 256 MB block cache by default); Prometheus: 2.42 defaults (GOGC 100).");
         Console.Write(report.ToString());
         return rows.Any(r => r.Agreement != "ok") ? 1 : 0;
     }
@@ -184,132 +195,158 @@ public static class PromqlCompareCommand
     private static async Task<Core.Import.ImportResult> ImportOursAsync(string file, string directory) =>
         (await OursBenchStore.ImportAsync(file, directory)).Result;
 
-    private sealed record Row(PromqlBenchmarkQuery Query, int Series, double Ours, double PromHttp, double PromExec, long OursBytes, long PromBytes, string Agreement);
+    private sealed record Servers(HttpClient Http, Uri Ours, Uri Prometheus);
 
-    private static async Task<Row> CompareAsync(PromqlBenchmarkQuery q, PromQLEngine engine, HttpClient http, Uri baseUri, long evalEnd, int runs, TimeSpan warmup)
+    private sealed record Row(PromqlBenchmarkQuery Query, int Series, double OursHttp, double PromHttp, double OursExec, double PromExec, double InProcess, long OursBytes, long PromBytes, string Agreement);
+
+    /// <summary>One timed GET: the time until the body is read, the body, and the server's own execTotalTime.</summary>
+    private readonly record struct Timed(double HttpMs, double ExecMs, byte[] Body);
+
+    private static async Task<Row> CompareAsync(PromqlBenchmarkQuery q, PromQLEngine engine, Servers servers, long evalEnd, int runs, TimeSpan warmup)
     {
         var rangeMs = (long)q.Range.TotalMilliseconds;
         var stepMs = (long)q.Step.TotalMilliseconds;
         var inv = CultureInfo.InvariantCulture;
         var seconds = (long ms) => (ms / 1000.0).ToString("F3", inv);
-        var uri = q.IsRange
-            ? new Uri(baseUri, $"api/v1/query_range?query={Uri.EscapeDataString(q.Query)}&start={seconds(evalEnd - rangeMs)}&end={seconds(evalEnd)}&step={seconds(stepMs)}&stats=all")
-            : new Uri(baseUri, $"api/v1/query?query={Uri.EscapeDataString(q.Query)}&time={seconds(evalEnd)}&stats=all");
+        var path = q.IsRange
+            ? $"api/v1/query_range?query={Uri.EscapeDataString(q.Query)}&start={seconds(evalEnd - rangeMs)}&end={seconds(evalEnd)}&step={seconds(stepMs)}&stats=all"
+            : $"api/v1/query?query={Uri.EscapeDataString(q.Query)}&time={seconds(evalEnd)}&stats=all";
+        var oursUri = new Uri(servers.Ours, path);
+        var promUri = new Uri(servers.Prometheus, path);
+        var http = servers.Http;
 
-        // Warm-up: ours until tiered JIT has reached its optimised code for this query's paths
-        // (time and runs both), Prometheus a few times (its postings and chunks paged in).
+        // Warm-up, the same for every target: tiered JIT reaches optimised code (ours), postings
+        // and chunks are paged in and caches filled (both).
+        await WarmUpAsync(() => GetAsync(http, oursUri), warmup);
+        await WarmUpAsync(() => GetAsync(http, promUri), warmup);
         var parsed = Parser.ParseExpr(q.Query);
-        var warm = Stopwatch.StartNew();
-        for (var run = 0; run < 2000 && (run < 20 || warm.Elapsed < warmup); run++)
-        {
-            _ = q.IsRange
-                ? await engine.RangeQueryAsync(parsed, evalEnd - rangeMs, evalEnd, stepMs)
-                : await engine.InstantQueryAsync(parsed, evalEnd);
-        }
+        await WarmUpAsync(() => EvaluateAsync(engine, q, parsed, evalEnd), warmup);
 
-        for (var run = 0; run < 3; run++)
-        {
-            using var response = await http.GetAsync(uri);
-            _ = await response.Content.ReadAsByteArrayAsync();
-        }
-
-        var oursTimes = new List<double>();
-        var httpTimes = new List<double>();
-        var execTimes = new List<double>();
-        QueryResult? oursResult = null;
-        byte[] body = [];
-        long oursAllocated = 0;
-        var promAllocatedBefore = await PrometheusMetricAsync(http, baseUri, "go_memstats_alloc_bytes_total");
+        var oursHttp = new List<double>();
+        var promHttp = new List<double>();
+        var oursExec = new List<double>();
+        var promExec = new List<double>();
+        var inProcess = new List<double>();
+        Timed oursLast = default, promLast = default;
+        var oursAllocated = await Counters.ReadAsync(http, servers.Ours, "dotnet_gc_allocated_bytes_total");
+        var promAllocated = await Counters.ReadAsync(http, servers.Prometheus, "go_memstats_alloc_bytes_total");
         for (var run = 0; run < runs; run++)
         {
-            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            oursLast = await GetAsync(http, oursUri);
+            promLast = await GetAsync(http, promUri);
+            oursHttp.Add(oursLast.HttpMs);
+            promHttp.Add(promLast.HttpMs);
+            oursExec.Add(oursLast.ExecMs);
+            promExec.Add(promLast.ExecMs);
+
             var stopwatch = Stopwatch.StartNew();
-            var expr = Parser.ParseExpr(q.Query);
-            oursResult = q.IsRange
-                ? await engine.RangeQueryAsync(expr, evalEnd - rangeMs, evalEnd, stepMs)
-                : await engine.InstantQueryAsync(expr, evalEnd);
-            var oursMs = stopwatch.Elapsed.TotalMilliseconds;
-            oursAllocated += GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-
-            stopwatch.Restart();
-            using (var response = await http.GetAsync(uri))
-            {
-                body = await response.Content.ReadAsByteArrayAsync();
-                var httpMs = stopwatch.Elapsed.TotalMilliseconds;
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw new InvalidOperationException($"{q.Name}: HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}");
-                }
-
-                oursTimes.Add(oursMs);
-                httpTimes.Add(httpMs);
-                execTimes.Add(ExecSeconds(body) * 1000);
-            }
+            await EvaluateAsync(engine, q, Parser.ParseExpr(q.Query), evalEnd);
+            inProcess.Add(stopwatch.Elapsed.TotalMilliseconds);
         }
 
-        // Prometheus's allocation counter also moves for the two /metrics reads around the runs.
-        var promAllocated = await PrometheusMetricAsync(http, baseUri, "go_memstats_alloc_bytes_total") - promAllocatedBefore;
-        var agreement = Agreement(oursResult!, body);
-        return new Row(q, oursResult!.Series.Count, Median(oursTimes), Median(httpTimes), Median(execTimes), oursAllocated / runs, (long)(promAllocated / runs), agreement);
+        // Both allocation counters also move for the /metrics reads around the runs (a few KiB).
+        oursAllocated = await Counters.ReadAsync(http, servers.Ours, "dotnet_gc_allocated_bytes_total") - oursAllocated;
+        promAllocated = await Counters.ReadAsync(http, servers.Prometheus, "go_memstats_alloc_bytes_total") - promAllocated;
+        var oursResult = ApiResultSet.Parse(oursLast.Body);
+        var agreement = ApiResultSet.Compare(oursResult, ApiResultSet.Parse(promLast.Body));
+        return new Row(q, oursResult.Series.Count, Median(oursHttp), Median(promHttp), Median(oursExec), Median(promExec), Median(inProcess), (long)(oursAllocated / runs), (long)(promAllocated / runs), agreement);
     }
 
-    private static double ExecSeconds(byte[] body)
+    private static async Task WarmUpAsync<T>(Func<Task<T>> run, TimeSpan warmup)
     {
-        using var json = JsonDocument.Parse(body);
-        return json.RootElement.GetProperty("data").GetProperty("stats").GetProperty("timings").GetProperty("execTotalTime").GetDouble();
+        var warm = Stopwatch.StartNew();
+        for (var i = 0; i < 2000 && (i < MinWarmupRuns || warm.Elapsed < warmup); i++)
+        {
+            _ = await run();
+        }
     }
 
-    /// <summary>"ok", or a mismatch marker saying what differs first.</summary>
-    private static string Agreement(QueryResult ours, byte[] body)
+    private static Task<QueryResult> EvaluateAsync(PromQLEngine engine, PromqlBenchmarkQuery q, Expr expr, long evalEnd) =>
+        q.IsRange
+            ? engine.RangeQueryAsync(expr, evalEnd - (long)q.Range.TotalMilliseconds, evalEnd, (long)q.Step.TotalMilliseconds)
+            : engine.InstantQueryAsync(expr, evalEnd);
+
+    private static async Task<Timed> GetAsync(HttpClient http, Uri uri)
     {
+        var stopwatch = Stopwatch.StartNew();
+        using var response = await http.GetAsync(uri);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        var httpMs = stopwatch.Elapsed.TotalMilliseconds;
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{uri}: HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}");
+        }
+
         using var json = JsonDocument.Parse(body);
-        var data = json.RootElement.GetProperty("data");
-        var type = data.GetProperty("resultType").GetString();
-        var result = data.GetProperty("result");
-        if (type == "scalar")
-        {
-            return ours.Type == ExprType.Scalar && Close(ours.Scalar.Value, ParseValue(result[1])) ? "ok" : "MISMATCH scalar";
-        }
+        var exec = json.RootElement.GetProperty("data").GetProperty("stats").GetProperty("timings").GetProperty("execTotalTime").GetDouble();
+        return new Timed(httpMs, exec * 1000, body);
+    }
 
-        var theirs = new Dictionary<LabelSet, List<(long T, double V)>>();
-        foreach (var series in result.EnumerateArray())
+    /// <summary>A query API response's result as series by label set (a scalar is one series without labels).</summary>
+    private sealed record ApiResultSet(string Type, Dictionary<LabelSet, List<(long T, double V)>> Series)
+    {
+        public static ApiResultSet Parse(byte[] body)
         {
-            var labels = LabelSet.FromDictionary(series.GetProperty("metric").EnumerateObject().Select(p => KeyValuePair.Create(p.Name, p.Value.GetString()!)));
-            var points = type == "matrix"
-                ? series.GetProperty("values").EnumerateArray().Select(Point).ToList()
-                : [Point(series.GetProperty("value"))];
-            theirs[labels] = points;
-        }
-
-        if (theirs.Count != ours.Series.Count)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"MISMATCH series {ours.Series.Count} vs {theirs.Count}");
-        }
-
-        foreach (var s in ours.Series)
-        {
-            if (!theirs.TryGetValue(s.Labels, out var points))
+            using var json = JsonDocument.Parse(body);
+            var data = json.RootElement.GetProperty("data");
+            var type = data.GetProperty("resultType").GetString() ?? "";
+            var result = data.GetProperty("result");
+            var series = new Dictionary<LabelSet, List<(long T, double V)>>();
+            if (type is "scalar" or "string")
             {
-                return $"MISMATCH labels {s.Labels} not in Prometheus's result";
+                series[LabelSet.FromDictionary([])] = [Point(result)];
+                return new ApiResultSet(type, series);
             }
 
-            if (points.Count != s.Points.Count)
+            foreach (var s in result.EnumerateArray())
             {
-                return string.Create(CultureInfo.InvariantCulture, $"MISMATCH {s.Labels}: {s.Points.Count} vs {points.Count} points");
+                var labels = LabelSet.FromDictionary(s.GetProperty("metric").EnumerateObject().Select(p => KeyValuePair.Create(p.Name, p.Value.GetString()!)));
+                series[labels] = type == "matrix"
+                    ? s.GetProperty("values").EnumerateArray().Select(Point).ToList()
+                    : [Point(s.GetProperty("value"))];
             }
 
-            for (var i = 0; i < points.Count; i++)
+            return new ApiResultSet(type, series);
+        }
+
+        /// <summary>"ok", or a mismatch marker saying what differs first.</summary>
+        public static string Compare(ApiResultSet ours, ApiResultSet theirs)
+        {
+            if (ours.Type != theirs.Type)
             {
-                if (points[i].T != s.Points[i].TimestampMs || !Close(s.Points[i].Value, points[i].V))
+                return $"MISMATCH type {ours.Type} vs {theirs.Type}";
+            }
+
+            if (ours.Series.Count != theirs.Series.Count)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"MISMATCH series {ours.Series.Count} vs {theirs.Series.Count}");
+            }
+
+            foreach (var (labels, mine) in ours.Series)
+            {
+                if (!theirs.Series.TryGetValue(labels, out var points))
                 {
-                    return string.Create(CultureInfo.InvariantCulture, $"MISMATCH {s.Labels} at {points[i].T}: {s.Points[i].TimestampMs}={s.Points[i].Value:R} vs {points[i].V:R}");
+                    return $"MISMATCH labels {labels} not in Prometheus's result";
+                }
+
+                if (points.Count != mine.Count)
+                {
+                    return string.Create(CultureInfo.InvariantCulture, $"MISMATCH {labels}: {mine.Count} vs {points.Count} points");
+                }
+
+                for (var i = 0; i < points.Count; i++)
+                {
+                    if (points[i].T != mine[i].T || !Close(mine[i].V, points[i].V))
+                    {
+                        return string.Create(CultureInfo.InvariantCulture, $"MISMATCH {labels} at {points[i].T}: {mine[i].T}={mine[i].V:R} vs {points[i].V:R}");
+                    }
                 }
             }
+
+            return "ok";
         }
 
-        return "ok";
-
-        static (long T, double V) Point(JsonElement pair) => ((long)Math.Round(pair[0].GetDouble() * 1000), ParseValue(pair[1]));
+        private static (long T, double V) Point(JsonElement pair) => ((long)Math.Round(pair[0].GetDouble() * 1000), ParseValue(pair[1]));
     }
 
     private static double ParseValue(JsonElement value) => value.GetString() switch
@@ -335,18 +372,22 @@ public static class PromqlCompareCommand
         return Math.Exp(list.Sum(Math.Log) / list.Count);
     }
 
-    private static async Task<double> PrometheusMetricAsync(HttpClient http, Uri baseUri, string name)
+    /// <summary>A counter from a server's <c>/metrics</c> text (both servers print the plain <c>name value</c> form).</summary>
+    private static class Counters
     {
-        var text = await http.GetStringAsync(new Uri(baseUri, "metrics"));
-        foreach (var line in text.Split('\n'))
+        public static async Task<double> ReadAsync(HttpClient http, Uri baseUri, string name)
         {
-            if (line.StartsWith(name + " ", StringComparison.Ordinal))
+            var text = await http.GetStringAsync(new Uri(baseUri, "metrics"));
+            foreach (var line in text.Split('\n'))
             {
-                return double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture);
+                if (line.StartsWith(name + " ", StringComparison.Ordinal))
+                {
+                    return double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture);
+                }
             }
-        }
 
-        return double.NaN;
+            return double.NaN;
+        }
     }
 
     private static string Mb(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:F1} MiB");
@@ -393,47 +434,6 @@ public static class PromqlCompareCommand
             {
                 return false;
             }
-        }
-    }
-
-    /// <summary>Samples the GC heap size every 5 ms on a background thread until stopped; the maximum seen.</summary>
-    private sealed class HeapSampler : IDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task<long> _task;
-
-        public HeapSampler()
-        {
-            _task = Task.Run(async () =>
-            {
-                long peak = 0;
-                while (!_stop.IsCancellationRequested)
-                {
-                    peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: false));
-                    try
-                    {
-                        await Task.Delay(5, _stop.Token);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        break;
-                    }
-                }
-
-                return peak;
-            });
-        }
-
-        public long Stop()
-        {
-            _stop.Cancel();
-            return _task.GetAwaiter().GetResult();
-        }
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _stop.Dispose();
         }
     }
 }

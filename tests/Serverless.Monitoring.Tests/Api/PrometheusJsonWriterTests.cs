@@ -20,8 +20,48 @@ public class PrometheusJsonWriterTests
     [InlineData(double.PositiveInfinity, "+Inf")]
     [InlineData(double.NegativeInfinity, "-Inf")]
     [InlineData(0.0, "0")]
-    public void Sample_values_are_formatted_as_upstream(double value, string text) =>
+    [InlineData(-0.0, "-0")]
+    [InlineData(-42.0, "-42")]
+    [InlineData(999999999999999.0, "999999999999999")]
+    [InlineData(1e15, "1000000000000000")]
+    public void Sample_values_are_formatted_as_upstream(double value, string text)
+    {
         Assert.Equal(text, PrometheusJsonWriter.FormatValue(value));
+        Assert.Equal(text, FormatUtf8(value));
+    }
+
+    [Fact]
+    public void The_allocation_free_value_format_agrees_with_the_reference_across_magnitudes()
+    {
+        var random = new Random(4);
+        for (var i = 0; i < 20_000; i++)
+        {
+            // Mantissas of every length, exponents from 1e-30 to 1e30, both signs, integers too.
+            var value = (random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-30, 31));
+            if (i % 4 == 0)
+            {
+                value = Math.Round(value);
+            }
+
+            Assert.Equal(PrometheusJsonWriter.FormatValue(value), FormatUtf8(value));
+        }
+    }
+
+    [Fact]
+    public void Points_are_written_as_timestamp_and_quoted_value_pairs()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer, PrometheusJsonWriter.Options))
+        {
+            json.WriteStartArray();
+            PrometheusJsonWriter.WritePoint(json, 1_700_000_000_120, 0.25);
+            PrometheusJsonWriter.WritePoint(json, -1500, double.NegativeInfinity);
+            PrometheusJsonWriter.WritePoint(json, 5, 1e-7);
+            json.WriteEndArray();
+        }
+
+        Assert.Equal("""[[1700000000.120,"0.25"],[-1.500,"-Inf"],[0.005,"1e-07"]]""", Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
 
     [Theory]
     [InlineData(1_700_000_000_123, "1700000000.123")]
@@ -35,6 +75,12 @@ public class PrometheusJsonWriterTests
         var buffer = new byte[32];
         var length = PrometheusJsonWriter.FormatTimestamp(ms, buffer);
         Assert.Equal(text, Encoding.ASCII.GetString(buffer, 0, length));
+    }
+
+    private static string FormatUtf8(double value)
+    {
+        var buffer = new byte[PrometheusJsonWriter.MaxValueLength];
+        return Encoding.ASCII.GetString(buffer, 0, PrometheusJsonWriter.FormatValue(value, buffer));
     }
 
     [Theory]
