@@ -156,25 +156,94 @@ internal static class PrometheusJsonWriter
                 json.WriteEndArray();
                 break;
             default:
-                json.WriteStartArray();
-                foreach (var series in Limited(result.Series, limit))
-                {
-                    json.WriteStartObject();
-                    json.WritePropertyName("metric");
-                    WriteLabels(json, series.Labels);
-                    json.WriteStartArray("values");
-                    foreach (var point in series.Points)
-                    {
-                        WritePoint(json, point.TimestampMs, point.Value);
-                    }
+                WriteMatrix(json, Limited(result.Series, limit).ToList());
+                break;
+        }
+    }
 
-                    json.WriteEndArray();
-                    json.WriteEndObject();
+    /// <summary>
+    /// Matrices of at least this many points format their series' <c>values</c> on all cores
+    /// (formatting doubles is most of a large response's cost), then write them in order.
+    /// </summary>
+    internal static int ParallelMatrixPoints { get; set; } = 4096;
+
+    private static void WriteMatrix(Utf8JsonWriter json, List<ResultSeries> series)
+    {
+        var points = 0L;
+        foreach (var s in series)
+        {
+            points += s.Points.Count;
+        }
+
+        byte[][]? formatted = null;
+        int[]? lengths = null;
+        if (series.Count > 1 && points >= ParallelMatrixPoints)
+        {
+            formatted = new byte[series.Count][];
+            lengths = new int[series.Count];
+            Parallel.For(0, series.Count, i =>
+            {
+                var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(2 + (series[i].Points.Count * (MaxPointLength + 1)));
+                lengths[i] = FormatValues(series[i].Points, buffer);
+                formatted[i] = buffer;
+            });
+        }
+
+        json.WriteStartArray();
+        for (var i = 0; i < series.Count; i++)
+        {
+            json.WriteStartObject();
+            json.WritePropertyName("metric");
+            WriteLabels(json, series[i].Labels);
+            if (formatted is not null)
+            {
+                json.WritePropertyName("values");
+                json.WriteRawValue(formatted[i].AsSpan(0, lengths![i]), skipInputValidation: true);
+                System.Buffers.ArrayPool<byte>.Shared.Return(formatted[i]);
+            }
+            else
+            {
+                json.WriteStartArray("values");
+                foreach (var point in series[i].Points)
+                {
+                    WritePoint(json, point.TimestampMs, point.Value);
                 }
 
                 json.WriteEndArray();
-                break;
+            }
+
+            json.WriteEndObject();
         }
+
+        json.WriteEndArray();
+    }
+
+    private const int MaxPointLength = 1 + 32 + 2 + MaxValueLength + 2;
+
+    /// <summary><c>[[ts,"v"],...]</c> into <paramref name="destination"/>; returns the length.</summary>
+    private static int FormatValues(IReadOnlyList<Sample> points, byte[] destination)
+    {
+        var span = destination.AsSpan();
+        var n = 0;
+        span[n++] = (byte)'[';
+        for (var i = 0; i < points.Count; i++)
+        {
+            if (i > 0)
+            {
+                span[n++] = (byte)',';
+            }
+
+            span[n++] = (byte)'[';
+            n += FormatTimestamp(points[i].TimestampMs, span[n..]);
+            span[n++] = (byte)',';
+            span[n++] = (byte)'"';
+            n += FormatValue(points[i].Value, span[n..]);
+            span[n++] = (byte)'"';
+            span[n++] = (byte)']';
+        }
+
+        span[n++] = (byte)']';
+        return n;
     }
 
     /// <summary>Go's <c>strconv.FormatFloat(v, 'e', -1, 64)</c>: shortest digits, <c>d.ddde±XX</c>.</summary>

@@ -5,6 +5,47 @@ namespace Serverless.Monitoring.Tests.Api;
 
 public class PrometheusJsonWriterTests
 {
+    [Fact]
+    public void A_large_matrix_formatted_on_all_cores_is_byte_for_byte_the_sequential_one()
+    {
+        var random = new Random(7);
+        var series = Enumerable.Range(0, 9)
+            .Select(i => new Serverless.Monitoring.Core.PromQL.Engine.ResultSeries(
+                Serverless.Monitoring.Core.Model.LabelSet.FromStrings("__name__", "m", "i", i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                Enumerable.Range(0, 700 + i).Select(k => new Serverless.Monitoring.Core.Model.Sample(1_700_000_000_000 + (k * 15_000) + i, k % 50 == 0 ? double.NaN : (random.NextDouble() - 0.3) * Math.Pow(10, random.Next(-9, 22)))).ToArray()))
+            .ToArray();
+        var result = new Serverless.Monitoring.Core.PromQL.Engine.QueryResult { Type = Serverless.Monitoring.Core.PromQL.ExprType.Matrix, Series = series };
+
+        string Write(int threshold)
+        {
+            PrometheusJsonWriter.ParallelMatrixPoints = threshold;
+            using var buffer = new MemoryStream();
+            using (var json = new System.Text.Json.Utf8JsonWriter(buffer, PrometheusJsonWriter.Options))
+            {
+                json.WriteStartObject();
+                PrometheusJsonWriter.WriteQueryResult(json, result, 0, 0);
+                json.WriteEndObject();
+            }
+
+            return Encoding.UTF8.GetString(buffer.ToArray());
+        }
+
+        var previous = PrometheusJsonWriter.ParallelMatrixPoints;
+        try
+        {
+            var sequential = Write(int.MaxValue);
+            var parallel = Write(1);
+            Assert.Equal(sequential, parallel);
+            Assert.Contains("\"NaN\"", parallel, StringComparison.Ordinal);
+            using var parsed = System.Text.Json.JsonDocument.Parse(parallel);
+            Assert.Equal(9, parsed.RootElement.GetProperty("result").GetArrayLength());
+        }
+        finally
+        {
+            PrometheusJsonWriter.ParallelMatrixPoints = previous;
+        }
+    }
+
     [Theory]
     [InlineData(1, "1")]
     [InlineData(0.1, "0.1")]
