@@ -85,6 +85,46 @@ public class HostProcessTests
         Assert.DoesNotContain("   at ", app.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SIGHUP_reloads_prometheus_yml_and_a_broken_file_keeps_the_running_config()
+    {
+        using var workingDirectory = new TempDirectory("sm-host-");
+        var config = workingDirectory.Combine("prometheus.yml");
+        await File.WriteAllTextAsync(config, "scrape_configs:\n  - job_name: before\n    static_configs:\n      - targets: ['127.0.0.1:1']\n");
+        var port = FreePort.Get();
+        using var app = StartHost(workingDirectory, new() { ["Web__ListenAddress"] = $"127.0.0.1:{port}" });
+        await app.WaitForHttpAsync(new Uri($"http://127.0.0.1:{port}/-/ready"), StartTimeout);
+        using var client = LoopbackHttp.CreateClient(TimeSpan.FromSeconds(5));
+        var targets = new Uri($"http://127.0.0.1:{port}/api/v1/targets");
+        Assert.Contains("\"scrapePool\":\"before\"", await client.GetStringAsync(targets), StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(config, "scrape_configs:\n  - job_name: broken\n    scrape_interval: 1x\n");
+        Signal(app.Id);
+        await Task.Delay(1000);
+        Assert.Contains("\"scrapePool\":\"before\"", await client.GetStringAsync(targets), StringComparison.Ordinal);
+        Assert.Contains("Error reloading config", app.Output, StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(config, "scrape_configs:\n  - job_name: after\n    static_configs:\n      - targets: ['127.0.0.1:1']\n");
+        Signal(app.Id);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        string answer;
+        do
+        {
+            await Task.Delay(200);
+            answer = await client.GetStringAsync(targets);
+        }
+        while (!answer.Contains("\"scrapePool\":\"after\"", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+        Assert.Contains("\"scrapePool\":\"after\"", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"scrapePool\":\"before\"", answer, StringComparison.Ordinal);
+
+        static void Signal(int pid)
+        {
+            using var kill = Process.Start(new ProcessStartInfo("kill", ["-HUP", pid.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+            kill.WaitForExit();
+            Assert.Equal(0, kill.ExitCode);
+        }
+    }
+
     /// <summary>Runs the built app with dotnet in <paramref name="workingDirectory"/>, without the caller's port variables.</summary>
     internal static ExternalProcess StartHost(TempDirectory workingDirectory, Dictionary<string, string?> environment, params string[] args)
     {
