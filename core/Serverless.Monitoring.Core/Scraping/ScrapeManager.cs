@@ -65,7 +65,7 @@ public sealed class ScrapeManager
 
         foreach (var (key, target) in next)
         {
-            _targets.AddOrUpdate(key, _ => new TargetRuntime(target), (_, existing) => existing.With(target));
+            _targets.AddOrUpdate(key, _ => new TargetRuntime(key, target, _seed), (_, existing) => existing.With(target));
         }
     }
 
@@ -85,7 +85,7 @@ public sealed class ScrapeManager
         var scrapes = 0;
         foreach (var runtime in _targets.Values)
         {
-            if (ScrapeSchedule.SlotIn(runtime.Target, from, period, _seed) is { } slot && runtime.TryStart())
+            if (ScrapeSchedule.SlotIn(runtime.Target.Interval, runtime.Offset, from, period) is { } slot && runtime.TryStart())
             {
                 scrapes++;
                 work.Add(ScrapeAtAsync(runtime, slot, cancellationToken));
@@ -126,10 +126,10 @@ public sealed class ScrapeManager
                 ? ScrapeResponse.Failed(forced, TimeSpan.Zero)
                 : await _scraper.ScrapeAsync(target, cancellationToken);
             var output = loop.Append(response.Body, response.ContentType, start.ToUnixTimeMilliseconds(), response.Duration, response.Error);
-            await _publish(target.Key, output.Series, cancellationToken);
+            await _publish(runtime.Key, output.Series, cancellationToken);
             if (loop.PreviousSeriesFingerprint != runtime.SavedFingerprint)
             {
-                await _state.SaveAsync(target.Key, loop.PreviousSeries, loop.PreviousSeriesFingerprint, cancellationToken);
+                await _state.SaveAsync(runtime.Key, loop.PreviousSeries, loop.PreviousSeriesFingerprint, cancellationToken);
                 runtime.SavedFingerprint = loop.PreviousSeriesFingerprint;
             }
 
@@ -159,7 +159,7 @@ public sealed class ScrapeManager
         }
 
         loop = new ScrapeLoop(runtime.Target, _strings);
-        if (await _state.LoadAsync(runtime.Target.Key, cancellationToken) is { } saved)
+        if (await _state.LoadAsync(runtime.Key, cancellationToken) is { } saved)
         {
             loop.RestorePreviousSeries(saved.Series);
             runtime.SavedFingerprint = saved.Fingerprint;
@@ -172,16 +172,23 @@ public sealed class ScrapeManager
     private async Task StopAsync(TargetRuntime runtime, CancellationToken cancellationToken)
     {
         var loop = await LoopAsync(runtime, cancellationToken);
-        await _publish(runtime.Target.Key, loop.Stop(_time.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken);
-        await _state.DeleteAsync(runtime.Target.Key, cancellationToken);
+        await _publish(runtime.Key, loop.Stop(_time.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken);
+        await _state.DeleteAsync(runtime.Key, cancellationToken);
     }
 
-    /// <summary>A target, its loop in this process, and whether a scrape of it is running.</summary>
-    private sealed class TargetRuntime(ScrapeTarget target)
+    /// <summary>
+    /// A target, its loop in this process, and whether a scrape of it is running. Its key and
+    /// offset (each a hash of the target's labels and URL) are computed once, not every tick.
+    /// </summary>
+    private sealed class TargetRuntime(string key, ScrapeTarget target, ulong seed)
     {
         private int _running;
 
+        public string Key { get; } = key;
+
         public ScrapeTarget Target { get; private set; } = target;
+
+        public TimeSpan Offset { get; private set; } = target.Offset(seed);
 
         public ScrapeLoop? Loop { get; set; }
 
@@ -194,6 +201,7 @@ public sealed class ScrapeManager
         {
             if (!Equals(updated, Target))
             {
+                Offset = updated.Offset(seed);
                 Target = updated;
                 Loop = null;
                 Status = Status with { Target = updated };

@@ -13,18 +13,31 @@ public static class ScrapeSchedule
     public static DateTimeOffset NextSlot(ScrapeTarget target, DateTimeOffset from, ulong seed = 0)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var interval = target.Interval.Ticks;
-        var offset = target.Offset(seed).Ticks;
-        var sinceEpoch = (from - DateTimeOffset.UnixEpoch).Ticks;
-        var phase = ((sinceEpoch % interval) + interval) % interval;
-        var wait = ((offset - phase) % interval + interval) % interval;
-        return from + TimeSpan.FromTicks(wait);
+        return NextSlot(target.Interval, target.Offset(seed), from);
     }
+
+    /// <summary>The first instant at or after <paramref name="from"/> that is <paramref name="offset"/> into an <paramref name="interval"/> since the epoch.</summary>
+    public static DateTimeOffset NextSlot(TimeSpan interval, TimeSpan offset, DateTimeOffset from) =>
+        from + TimeSpan.FromTicks(Wait(interval.Ticks, offset.Ticks, from));
 
     /// <summary>The slot of <paramref name="target"/> in [<paramref name="from"/>, <paramref name="from"/> + <paramref name="period"/>), if any.</summary>
     public static DateTimeOffset? SlotIn(ScrapeTarget target, DateTimeOffset from, TimeSpan period, ulong seed = 0)
     {
-        var slot = NextSlot(target, from, seed);
+        ArgumentNullException.ThrowIfNull(target);
+        return SlotIn(target.Interval, target.Offset(seed), from, period);
+    }
+
+    /// <summary>As the target overload, for a caller that keeps the target's offset (computing it hashes the target).</summary>
+    public static DateTimeOffset? SlotIn(TimeSpan interval, TimeSpan offset, DateTimeOffset from, TimeSpan period)
+    {
+        var slot = NextSlot(interval, offset, from);
         return slot < from + period ? slot : null;
+    }
+
+    private static long Wait(long interval, long offset, DateTimeOffset from)
+    {
+        var sinceEpoch = (from - DateTimeOffset.UnixEpoch).Ticks;
+        var phase = ((sinceEpoch % interval) + interval) % interval;
+        return ((offset - phase) % interval + interval) % interval;
     }
 }
