@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Serverless.Monitoring.Core.Bus;
 using Serverless.Monitoring.Core.Model;
-using Serverless.Monitoring.Core.Ports;
 using Serverless.Monitoring.Core.Scraping;
 using Serverless.Monitoring.Functions.Hosting;
 using Serverless.Monitoring.Functions.Scraping;
@@ -18,20 +17,14 @@ namespace Serverless.Monitoring.Functions.Invocations;
 /// (a reload through <c>/-/reload</c> is applied as it happens).
 /// </summary>
 internal sealed class ScrapeInvocation(
-    PrometheusConfigSource configSource,
-    TargetDiscovery discovery,
+    ScrapeStartup startup,
     ScrapeManager manager,
     SampleBus bus,
     InvocationIngest ingest,
-    IStorageProvider storage,
     IOptions<FunctionsOptions> options,
-    TimeProvider time,
-    ILogger<ScrapeInvocation> logger) : IDisposable
+    TimeProvider time)
 {
     public const string Name = "Scrape";
-
-    private readonly SemaphoreSlim _startGate = new(1, 1);
-    private bool _started;
 
     public async Task RunAsync(InvocationRequest request, InvocationResult result, CancellationToken cancellationToken)
     {
@@ -42,7 +35,7 @@ internal sealed class ScrapeInvocation(
             result.Warn("the timer is past due: ticks were missed while the app was not running");
         }
 
-        await StartAsync(cancellationToken);
+        await startup.EnsureStartedAsync(cancellationToken);
         foreach (var target in manager.Targets.Select(t => t.Target).Where(t => t.Interval < period).DistinctBy(t => t.Job))
         {
             result.Warn($"job {target.Job} scrapes every {PrometheusDuration.Format(target.Interval)}, more often than the timer ticks "
@@ -91,45 +84,6 @@ internal sealed class ScrapeInvocation(
         return samples;
     }
 
-    private async Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (_started)
-        {
-            return;
-        }
-
-        await _startGate.WaitAsync(cancellationToken);
-        try
-        {
-            if (_started)
-            {
-                return;
-            }
-
-            await storage.GetTableStore(ScrapingRegistration.StateTable).CreateIfNotExistsAsync(cancellationToken);
-            await bus.QueueReady;
-            await discovery.ApplyAsync(configSource.LoadInitial(), cancellationToken);
-            configSource.Changed += changed => _ = ApplyAsync(changed);
-            _started = true;
-        }
-        finally
-        {
-            _startGate.Release();
-        }
-    }
-
-    private async Task ApplyAsync(Core.Config.PrometheusConfig config)
-    {
-        try
-        {
-            await discovery.ApplyAsync(config, CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            logger.LogError(ex, "Applying the reloaded configuration failed");
-        }
-    }
-
     /// <summary>
     /// The schedule instant the timer fired for: the period boundary at or before <paramref name="now"/>,
     /// allowing the timer to fire a little early (up to a second, or a quarter of the period) and
@@ -141,6 +95,4 @@ internal sealed class ScrapeInvocation(
         var t = now.UtcTicks + early.Ticks;
         return new DateTimeOffset(t - ((t - DateTimeOffset.UnixEpoch.UtcTicks) % period.Ticks), TimeSpan.Zero);
     }
-
-    public void Dispose() => _startGate.Dispose();
 }

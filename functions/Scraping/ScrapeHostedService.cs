@@ -11,11 +11,10 @@ namespace Serverless.Monitoring.Functions.Scraping;
 /// </summary>
 internal sealed class ScrapeHostedService(
     PrometheusConfigSource configSource,
-    TargetDiscovery discovery,
+    ScrapeStartup startup,
     ScrapeManager manager,
     IOptions<ScrapeOptions> options,
     HostingMode mode,
-    Core.Ports.IStorageProvider storage,
     TimeProvider time,
     ILogger<ScrapeHostedService> logger) : BackgroundService
 {
@@ -36,9 +35,7 @@ internal sealed class ScrapeHostedService(
             return;
         }
 
-        await storage.GetTableStore(ScrapingRegistration.StateTable).CreateIfNotExistsAsync(stoppingToken);
-        configSource.Changed += changed => _ = ApplyAsync(changed);
-        await discovery.ApplyAsync(configSource.Current, stoppingToken);
+        await startup.EnsureStartedAsync(stoppingToken);
         var running = new List<Task>();
         var next = Floor(time.GetUtcNow()) + Tick;
         while (!stoppingToken.IsCancellationRequested)
@@ -76,18 +73,6 @@ internal sealed class ScrapeHostedService(
         catch (Exception ex)
         {
             logger.LogError(ex, "Scrape tick {Tick:o} failed", tick);
-        }
-    }
-
-    private async Task ApplyAsync(Core.Config.PrometheusConfig config)
-    {
-        try
-        {
-            await discovery.ApplyAsync(config, CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            logger.LogError(ex, "Applying the reloaded configuration failed");
         }
     }
 

@@ -32,6 +32,7 @@ internal static class ScrapingRegistration
                 message => logger.LogWarning("{Message}", message));
         });
         services.AddSingleton<TargetDiscovery>();
+        services.AddSingleton<ScrapeStartup>();
         services.AddHostedService<ScrapeHostedService>();
         services.AddHostedService<IngestHostedService>();
         services.AddHostedService<StorageMaintenanceService>();
