@@ -1,8 +1,8 @@
-using System.Buffers;
 using System.IO.Compression;
-using System.Text;
 using Serverless.Monitoring.Core.Model;
 using Serverless.Monitoring.Core.Ports;
+using Serverless.Monitoring.Core.Storage.Blocks;
+using Serverless.Monitoring.Core.Storage.Index;
 
 namespace Serverless.Monitoring.Core.Scraping;
 
@@ -86,88 +86,29 @@ public sealed class TableScrapeStateStore(ITableStore table) : IScrapeStateStore
     public Task DeleteAsync(string targetKey, CancellationToken cancellationToken) =>
         table.DeleteAsync(PartitionKey, targetKey, "*", cancellationToken);
 
-    /// <summary>Count, then per series its label count and length-prefixed UTF-8 names and values.</summary>
+    /// <summary>The number of series, then each label set as the label index stores one (<see cref="LabelSetCodec"/>).</summary>
     private static byte[] Encode(IReadOnlyCollection<LabelSet> series)
     {
-        var writer = new ArrayBufferWriter<byte>(Math.Max(256, series.Count * 128));
-        WriteVarint(writer, (uint)series.Count);
+        var buffer = new BlockBuffer(Math.Max(256, series.Count * 128));
+        buffer.WriteUvarint((ulong)series.Count);
         foreach (var labels in series)
         {
-            WriteVarint(writer, (uint)labels.Count);
-            foreach (var label in labels)
-            {
-                WriteString(writer, label.Name);
-                WriteString(writer, label.Value);
-            }
+            LabelSetCodec.Write(buffer, labels);
         }
 
-        return writer.WrittenSpan.ToArray();
+        return buffer.Span.ToArray();
     }
 
     private static List<LabelSet> Decode(ReadOnlySpan<byte> data)
     {
-        var count = (int)ReadVarint(ref data);
+        var pos = 0;
+        var count = (int)LabelSetCodec.ReadUvarint(data, ref pos);
         var series = new List<LabelSet>(count);
-        var labels = new List<Label>();
         for (var i = 0; i < count; i++)
         {
-            labels.Clear();
-            var n = (int)ReadVarint(ref data);
-            for (var j = 0; j < n; j++)
-            {
-                labels.Add(new Label(ReadString(ref data), ReadString(ref data)));
-            }
-
-            series.Add(LabelSet.Create([.. labels]));
+            series.Add(LabelSetCodec.Read(data, ref pos));
         }
 
         return series;
-    }
-
-    private static void WriteString(ArrayBufferWriter<byte> writer, string s)
-    {
-        var length = Encoding.UTF8.GetByteCount(s);
-        WriteVarint(writer, (uint)length);
-        Encoding.UTF8.GetBytes(s, writer.GetSpan(length));
-        writer.Advance(length);
-    }
-
-    private static string ReadString(ref ReadOnlySpan<byte> data)
-    {
-        var length = (int)ReadVarint(ref data);
-        var s = Encoding.UTF8.GetString(data[..length]);
-        data = data[length..];
-        return s;
-    }
-
-    private static void WriteVarint(ArrayBufferWriter<byte> writer, uint value)
-    {
-        var span = writer.GetSpan(5);
-        var i = 0;
-        while (value >= 0x80)
-        {
-            span[i++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        span[i++] = (byte)value;
-        writer.Advance(i);
-    }
-
-    private static uint ReadVarint(ref ReadOnlySpan<byte> data)
-    {
-        uint value = 0;
-        for (var shift = 0; shift < 35; shift += 7)
-        {
-            var b = data[0];
-            data = data[1..];
-            value |= (uint)(b & 0x7f) << shift;
-            if (b < 0x80)
-            {
-                return value;
-            }
-        }
-
-        throw new InvalidDataException("scrape state: varint too long");
     }
 }

@@ -4,7 +4,10 @@ using Serverless.Monitoring.Core.Storage.Blocks;
 
 namespace Serverless.Monitoring.Core.Storage.Index;
 
-/// <summary>A label set as bytes for a table property: count, then length-prefixed UTF-8 names and values.</summary>
+/// <summary>
+/// A label set as bytes for a table property: count, then length-prefixed UTF-8 names and values.
+/// <see cref="Write"/> and <see cref="Read"/> put several in one buffer (the scrape state's series).
+/// </summary>
 internal static class LabelSetCodec
 {
     /// <summary>Azure's limit for a binary property.</summary>
@@ -13,14 +16,19 @@ internal static class LabelSetCodec
     public static byte[] Encode(LabelSet labels)
     {
         var buffer = new BlockBuffer(64 + (labels.Count * 32));
+        Write(buffer, labels);
+        return buffer.Span.ToArray();
+    }
+
+    /// <summary>Appends <paramref name="labels"/> as <see cref="Encode"/> writes them.</summary>
+    public static void Write(BlockBuffer buffer, LabelSet labels)
+    {
         buffer.WriteUvarint((ulong)labels.Count);
         foreach (var label in labels)
         {
             buffer.WriteString(label.Name);
             buffer.WriteString(label.Value);
         }
-
-        return buffer.Span.ToArray();
     }
 
     /// <summary>Bytes <see cref="Encode"/> would produce, without producing them.</summary>
@@ -40,6 +48,12 @@ internal static class LabelSetCodec
     public static LabelSet Decode(ReadOnlySpan<byte> data)
     {
         var pos = 0;
+        return Read(data, ref pos);
+    }
+
+    /// <summary>Reads one label set at <paramref name="pos"/> and moves past it.</summary>
+    public static LabelSet Read(ReadOnlySpan<byte> data, ref int pos)
+    {
         var count = (int)ReadUvarint(data, ref pos);
         var labels = new Label[count];
         for (var i = 0; i < count; i++)
@@ -65,7 +79,7 @@ internal static class LabelSetCodec
         return s;
     }
 
-    private static ulong ReadUvarint(ReadOnlySpan<byte> data, ref int pos)
+    public static ulong ReadUvarint(ReadOnlySpan<byte> data, ref int pos)
     {
         ulong value = 0;
         for (var shift = 0; shift < 64; shift += 7)
