@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Serverless.Monitoring.Core.Instrumentation;
 using Serverless.Monitoring.Core.Model;
 using Serverless.Monitoring.Core.PromQL;
 using Serverless.Monitoring.Core.Storage;
@@ -154,27 +155,10 @@ internal static class FederateEndpoint
                 sb.Append('}');
             }
 
-            sb.Append(' ').Append(FormatText(sample.Value)).Append(' ').Append(sample.TimestampMs.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            sb.Append(' ').Append(TextExpositionWriter.FormatValue(sample.Value)).Append(' ').Append(sample.TimestampMs.ToString(CultureInfo.InvariantCulture)).Append('\n');
         }
 
         return sb.ToString();
-    }
-
-    /// <summary>
-    /// Go's <c>strconv.FormatFloat(v, 'g', -1, 64)</c>, as the text format writes values: the
-    /// exponent form when the decimal exponent is below -4 or at least 6 (Go's fixed precision
-    /// for that choice when digits are shortest), e.g. <c>1.234567e+06</c>.
-    /// </summary>
-    public static string FormatText(double value)
-    {
-        if (value == 0 || double.IsNaN(value) || double.IsInfinity(value))
-        {
-            return value == 0 ? "0" : Printer.FormatNumber(value);
-        }
-
-        var e = PrometheusJsonWriter.FormatExponent(value);
-        var exponent = int.Parse(e.AsSpan(e.IndexOf('e', StringComparison.Ordinal) + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-        return exponent is < -4 or >= 6 ? e : Printer.FormatNumber(value);
     }
 
     private static void AppendLabel(StringBuilder sb, Label label, ref bool first)

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Serverless.Monitoring.Core.Model;
 using Serverless.Monitoring.Core.PromQL;
 using Serverless.Monitoring.Core.PromQL.Engine;
+using Serverless.Monitoring.Core.Text;
 
 namespace Serverless.Monitoring.Functions.Api;
 
@@ -70,38 +71,28 @@ internal static class PrometheusJsonWriter
     /// <summary>upstream's <c>MarshalFloat</c> text (without the quotes).</summary>
     public static string FormatValue(double value)
     {
-        var abs = Math.Abs(value);
-        if (abs != 0 && !double.IsNaN(abs) && !double.IsInfinity(abs) && (abs < 1e-6 || abs >= 1e21))
-        {
-            return FormatExponent(value);
-        }
-
-        return Printer.FormatNumber(value);
+        Span<byte> buffer = stackalloc byte[MaxValueLength];
+        return Encoding.ASCII.GetString(buffer[..FormatValue(value, buffer)]);
     }
 
     /// <summary>
     /// <see cref="FormatValue(double)"/> as UTF-8 into <paramref name="destination"/> (at least
-    /// <see cref="MaxValueLength"/> bytes); returns the length. Values from 1e-5 to below 1e15 (where
-    /// .NET's shortest round-trip text is already Go's <c>'f'</c> form) are formatted without allocating.
+    /// <see cref="MaxValueLength"/> bytes); returns the length.
     /// </summary>
     public static int FormatValue(double value, Span<byte> destination)
     {
-        // Whole numbers (counters, bytes, counts) as integers: four times faster than the shortest
-        // round-trip double format, and the same digits. Negative zero keeps its sign ("-0") below.
+        // Whole numbers (counters, bytes, counts) as integers: the same digits, and cheaper than
+        // the shortest-digits search. Negative zero keeps its sign ("-0") below.
         if (value is > -1e15 and < 1e15 && value == Math.Truncate(value) && !(value == 0 && double.IsNegative(value))
             && ((long)value).TryFormat(destination, out var whole, default, CultureInfo.InvariantCulture))
         {
             return whole;
         }
 
-        if (double.IsFinite(value)
-            && value.TryFormat(destination, out var written, "R", CultureInfo.InvariantCulture)
-            && destination[..written].IndexOfAny((byte)'E', (byte)'e') < 0)
-        {
-            return written;
-        }
-
-        return Encoding.ASCII.GetBytes(FormatValue(value), destination);
+        // NaN compares false both ways and prints as "NaN" in either format.
+        var abs = Math.Abs(value);
+        var format = abs != 0 && (abs < 1e-6 || abs >= 1e21) ? 'e' : 'f';
+        return GoFloatFormatter.Format(value, format, destination);
     }
 
     public static void WriteValue(Utf8JsonWriter json, double value)
@@ -244,32 +235,6 @@ internal static class PrometheusJsonWriter
 
         span[n++] = (byte)']';
         return n;
-    }
-
-    /// <summary>Go's <c>strconv.FormatFloat(v, 'e', -1, 64)</c>: shortest digits, <c>d.ddde±XX</c>.</summary>
-    public static string FormatExponent(double value)
-    {
-        // Shortest round-trip digits come from "R"; take its mantissa and exponent whatever form it used.
-        var shortest = value.ToString("R", CultureInfo.InvariantCulture);
-        var negative = shortest[0] == '-';
-        var body = negative ? shortest[1..] : shortest;
-        var e = body.IndexOfAny(['E', 'e']);
-        var mantissa = e < 0 ? body : body[..e];
-        var exponent = e < 0 ? 0 : int.Parse(body.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-        var dot = mantissa.IndexOf('.', StringComparison.Ordinal);
-        var digits = (dot < 0 ? mantissa : mantissa.Remove(dot, 1)).TrimStart('0');
-        var leadingZeros = (dot < 0 ? mantissa : mantissa.Remove(dot, 1)).Length - digits.Length;
-        var pointPos = (dot < 0 ? mantissa.Length : dot) - leadingZeros;
-        digits = digits.TrimEnd('0');
-        if (digits.Length == 0)
-        {
-            return negative ? "-0e+00" : "0e+00";
-        }
-
-        var exp10 = pointPos - 1 + exponent;
-        var text = digits.Length == 1 ? digits : digits[..1] + "." + digits[1..];
-        var expText = Math.Abs(exp10).ToString("00", CultureInfo.InvariantCulture);
-        return (negative ? "-" : string.Empty) + text + "e" + (exp10 < 0 ? "-" : "+") + expText;
     }
 
     private static IEnumerable<ResultSeries> Limited(IReadOnlyList<ResultSeries> series, int limit) =>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using Serverless.Monitoring.Core.Text;
 
 namespace Serverless.Monitoring.Core.Instrumentation;
 
@@ -17,7 +18,7 @@ public sealed class TextExpositionWriter
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
     /// <summary>Enough bytes for any formatted value, e.g. <c>-1.7976931348623157e+308</c>.</summary>
-    private const int MaxValueBytes = 32;
+    private const int MaxValueBytes = GoFloatFormatter.MaxShortLength;
 
     private static readonly SearchValues<char> HelpSpecials = SearchValues.Create("\\\n");
     private static readonly SearchValues<char> LabelValueSpecials = SearchValues.Create("\\\n\"");
@@ -97,7 +98,7 @@ public sealed class TextExpositionWriter
     }
 
     /// <summary>Formats a value as the text format does (Go's <c>FormatFloat(v, 'g', -1, 64)</c>).</summary>
-    internal static string FormatValue(double value)
+    public static string FormatValue(double value)
     {
         Span<byte> buffer = stackalloc byte[MaxValueBytes];
         var length = FormatValue(value, buffer);
@@ -105,146 +106,16 @@ public sealed class TextExpositionWriter
     }
 
     /// <summary>Formats a value into <paramref name="destination"/> (at least 32 bytes); returns the length.</summary>
-    internal static int FormatValue(double value, Span<byte> destination)
+    public static int FormatValue(double value, Span<byte> destination)
     {
-        // client_golang writes these directly; note that -0 == 0 prints "0".
+        // client_golang writes zero directly, so -0 prints "0" here (Go's 'g' would print "-0").
         if (value == 0)
         {
             destination[0] = (byte)'0';
             return 1;
         }
 
-        if (double.IsNaN(value))
-        {
-            return Copy("NaN"u8, destination);
-        }
-
-        if (double.IsPositiveInfinity(value))
-        {
-            return Copy("+Inf"u8, destination);
-        }
-
-        if (double.IsNegativeInfinity(value))
-        {
-            return Copy("-Inf"u8, destination);
-        }
-
-        // .NET's "R" gives the shortest round-trip digits (as Go's -1 precision does), in either
-        // plain ("123.456") or scientific ("1.23456E-07") notation. Take its digits and decimal
-        // exponent and lay them out again with Go's %g rules.
-        Span<char> text = stackalloc char[MaxValueBytes];
-        if (!value.TryFormat(text, out var textLength, "R", CultureInfo.InvariantCulture))
-        {
-            throw new InvalidOperationException("A double did not fit its format buffer.");
-        }
-
-        text = text[..textLength];
-        Span<byte> digits = stackalloc byte[MaxValueBytes];
-        var digitCount = 0;
-        var integerDigits = -1;
-        var exponent = 0;
-        var negative = text[0] == '-';
-        for (var i = negative ? 1 : 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (char.IsAsciiDigit(c))
-            {
-                digits[digitCount++] = (byte)c;
-            }
-            else if (c == '.')
-            {
-                integerDigits = digitCount;
-            }
-            else if (c is 'E' or 'e')
-            {
-                exponent = int.Parse(text[(i + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-                break;
-            }
-        }
-
-        if (integerDigits < 0)
-        {
-            integerDigits = digitCount;
-        }
-
-        // value = 0.d1d2...dn * 10^decimalPoint, with no leading or trailing zero digits.
-        var decimalPoint = integerDigits + exponent;
-        var start = 0;
-        while (start < digitCount - 1 && digits[start] == '0')
-        {
-            start++;
-            decimalPoint--;
-        }
-
-        var end = digitCount;
-        while (end - 1 > start && digits[end - 1] == '0')
-        {
-            end--;
-        }
-
-        ReadOnlySpan<byte> d = digits[start..end];
-        var written = 0;
-        if (negative)
-        {
-            destination[written++] = (byte)'-';
-        }
-
-        var scientificExponent = decimalPoint - 1;
-        if (scientificExponent < -4 || scientificExponent >= 6)
-        {
-            // %e: d[.ddd]e±dd
-            destination[written++] = d[0];
-            if (d.Length > 1)
-            {
-                destination[written++] = (byte)'.';
-                d[1..].CopyTo(destination[written..]);
-                written += d.Length - 1;
-            }
-
-            destination[written++] = (byte)'e';
-            destination[written++] = scientificExponent < 0 ? (byte)'-' : (byte)'+';
-            var magnitude = Math.Abs(scientificExponent);
-            if (magnitude < 10)
-            {
-                destination[written++] = (byte)'0';
-            }
-
-            magnitude.TryFormat(destination[written..], out var exponentLength, default, CultureInfo.InvariantCulture);
-            return written + exponentLength;
-        }
-
-        // %f with exactly the digits needed.
-        if (decimalPoint > 0)
-        {
-            var integral = Math.Min(decimalPoint, d.Length);
-            d[..integral].CopyTo(destination[written..]);
-            written += integral;
-            for (var i = d.Length; i < decimalPoint; i++)
-            {
-                destination[written++] = (byte)'0';
-            }
-        }
-        else
-        {
-            destination[written++] = (byte)'0';
-        }
-
-        if (d.Length > decimalPoint)
-        {
-            destination[written++] = (byte)'.';
-            for (var i = decimalPoint; i < d.Length; i++)
-            {
-                destination[written++] = i < 0 ? (byte)'0' : d[i];
-            }
-        }
-
-        return written;
-    }
-
-    private static int Copy(ReadOnlySpan<byte> source, Span<byte> destination)
-    {
-        source.CopyTo(destination);
-        return source.Length;
+        return GoFloatFormatter.Format(value, 'g', destination);
     }
 
     private void WriteLabels(ReadOnlySpan<string> labelNames, ReadOnlySpan<string> labelValues)

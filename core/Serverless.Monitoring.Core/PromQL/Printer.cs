@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Serverless.Monitoring.Core.Model;
+using Serverless.Monitoring.Core.Text;
 
 namespace Serverless.Monitoring.Core.PromQL;
 
@@ -398,47 +399,7 @@ public static class Printer
     }
 
     /// <summary>Go's <c>strconv.FormatFloat(v, 'f', -1, 64)</c>: shortest round-trip digits, never an exponent; <c>+Inf</c>, <c>-Inf</c>, <c>NaN</c>.</summary>
-    public static string FormatNumber(double value)
-    {
-        if (double.IsNaN(value))
-        {
-            return "NaN";
-        }
-
-        if (double.IsInfinity(value))
-        {
-            return value > 0 ? "+Inf" : "-Inf";
-        }
-
-        var r = value.ToString("R", CultureInfo.InvariantCulture);
-        var e = r.IndexOfAny(['E', 'e']);
-        if (e < 0)
-        {
-            return r;
-        }
-
-        var negative = r[0] == '-';
-        var mantissa = r[(negative ? 1 : 0)..e];
-        var exponent = int.Parse(r.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-        var dot = mantissa.IndexOf('.', StringComparison.Ordinal);
-        var digits = dot < 0 ? mantissa : mantissa.Remove(dot, 1);
-        var pointPos = (dot < 0 ? mantissa.Length : dot) + exponent;
-        string result;
-        if (pointPos <= 0)
-        {
-            result = "0." + new string('0', -pointPos) + digits;
-        }
-        else if (pointPos >= digits.Length)
-        {
-            result = digits + new string('0', pointPos - digits.Length);
-        }
-        else
-        {
-            result = digits[..pointPos] + "." + digits[pointPos..];
-        }
-
-        return negative ? "-" + result : result;
-    }
+    public static string FormatNumber(double value) => GoFloatFormatter.Format(value, 'f');
 
     /// <summary>
     /// Go's <c>strconv.Quote</c>. Lone surrogates U+DC80..U+DCFF stand for bytes that were not

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Serverless.Monitoring.Core.Model;
+using Serverless.Monitoring.Core.Text;
 
 namespace Serverless.Monitoring.Core.PromQL.Engine;
 
@@ -331,56 +332,6 @@ internal sealed partial class Evaluator
         return (values[lower] * (1 - weight)) + (values[upper] * weight);
     }
 
-    internal static string FormatFloat(double v)
-    {
-        if (double.IsPositiveInfinity(v))
-        {
-            return "+Inf";
-        }
-
-        if (double.IsNegativeInfinity(v))
-        {
-            return "-Inf";
-        }
-
-        if (double.IsNaN(v))
-        {
-            return "NaN";
-        }
-
-        var r = v.ToString("R", CultureInfo.InvariantCulture);
-        var e = r.IndexOf('E', StringComparison.Ordinal);
-        if (e < 0)
-        {
-            return r;
-        }
-
-        var exp = int.Parse(r[(e + 1)..], CultureInfo.InvariantCulture);
-        var mant = r[..e];
-        var neg = mant.StartsWith('-');
-        if (neg)
-        {
-            mant = mant[1..];
-        }
-
-        var dot = mant.IndexOf('.', StringComparison.Ordinal);
-        var digits = dot < 0 ? mant : mant.Remove(dot, 1);
-        var pointPos = (dot < 0 ? mant.Length : dot) + exp;
-        string fixedText;
-        if (pointPos >= digits.Length)
-        {
-            fixedText = digits + new string('0', pointPos - digits.Length);
-        }
-        else if (pointPos <= 0)
-        {
-            fixedText = "0." + new string('0', -pointPos) + digits;
-        }
-        else
-        {
-            fixedText = digits[..pointPos] + "." + digits[pointPos..];
-        }
-
-        r = (neg ? "-" : string.Empty) + fixedText;
-        return r;
-    }
+    /// <summary>Go's <c>strconv.FormatFloat(v, 'f', -1, 64)</c>, as count_values and error texts print values.</summary>
+    internal static string FormatFloat(double v) => GoFloatFormatter.Format(v, 'f');
 }

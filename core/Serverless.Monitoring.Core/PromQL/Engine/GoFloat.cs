@@ -1,5 +1,5 @@
 using System.Globalization;
-using Serverless.Monitoring.Core.Instrumentation;
+using Serverless.Monitoring.Core.Text;
 
 namespace Serverless.Monitoring.Core.PromQL.Engine;
 
@@ -11,7 +11,7 @@ internal static class GoFloat
     {
         if (precision < 0 || double.IsNaN(value) || double.IsInfinity(value) || value == 0)
         {
-            return TextExpositionWriter.FormatValue(value);
+            return GoFloatFormatter.Format(value, 'g');
         }
 
         // "E" gives d.ddd…E+xxx with precision-1 digits after the point, rounded as Go rounds.
