@@ -13,7 +13,8 @@ using Serverless.Monitoring.Tests.Fixtures;
 namespace Serverless.Monitoring.Benchmarks.PromQL;
 
 /// <summary>
-/// <c>promql-compare [--instances N] [--series N] [--hours H] [--runs N] [--warmup-seconds S] [--only name,name] [--keep DIR]</c>
+/// <c>promql-compare [--instances N] [--series N] [--hours H] [--runs N] [--warmup-seconds S] [--only name,name] [--keep DIR [--reuse]]</c>
+/// (<c>--reuse</c>: the stores a previous run left in <c>--keep</c>'s folder, with the same dataset options, instead of importing again)
 /// (issue 4, item 5): generates the node_exporter-like dataset, imports it into our storage engine
 /// (local disk) and into Prometheus 2.42 (<c>promtool tsdb create-blocks-from openmetrics</c>), starts
 /// both servers as separate processes on free loopback ports (ours: the built
@@ -41,7 +42,14 @@ public static class PromqlCompareCommand
         var runs = 11;
         var warmup = TimeSpan.FromSeconds(2);
         string? keep = null;
+        var reuse = false;
         HashSet<string>? only = null;
+        if (args.Contains("--reuse"))
+        {
+            reuse = true;
+            args = [.. args.Where(a => a != "--reuse")];
+        }
+
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             var value = args[i + 1];
@@ -55,7 +63,7 @@ public static class PromqlCompareCommand
                 case "--only": only = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                 case "--keep": keep = value; break;
                 default:
-                    await Console.Error.WriteLineAsync($"unknown option {args[i]}; usage: {Name} [--instances N] [--series N] [--hours H] [--runs N] [--warmup-seconds S] [--only name,name] [--keep DIR]");
+                    await Console.Error.WriteLineAsync($"unknown option {args[i]}; usage: {Name} [--instances N] [--series N] [--hours H] [--runs N] [--warmup-seconds S] [--only name,name] [--keep DIR [--reuse]]");
                     return 2;
             }
         }
@@ -68,35 +76,49 @@ public static class PromqlCompareCommand
         var file = Path.Combine(work, "dataset.om");
         var ours = Path.Combine(work, "ours");
         var prom = Path.Combine(work, "prometheus");
-        foreach (var dir in new[] { ours, prom })
-        {
-            if (Directory.Exists(dir))
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-        }
-
-        // 1. The dataset, into both stores.
+        var imports = Path.Combine(work, "imports.txt");
         var dataset = new NodeExporterLikeDataset(options);
-        Log($"generating {dataset.ExpectedSampleCount:N0} samples ({dataset.SeriesCount:N0} series) to {file}");
-        await OursBenchStore.WriteAsync(dataset, file);
         var (minT, _) = dataset.TimeRange;
-
-        Log("importing into ours (local disk)");
-        var imported = await ImportOursAsync(file, ours);
-        Log($"ours: {imported.SamplesStored:N0} samples stored, {imported.Blocks} block(s)");
-
-        Log("importing into Prometheus (promtool tsdb create-blocks-from openmetrics)");
-        var promtool = await Promtool.RunAsync(["tsdb", "create-blocks-from", "openmetrics", file, prom], timeout: TimeSpan.FromHours(1));
-        if (!promtool.Succeeded)
+        long samplesWritten;
+        int oursBlocks, promBlocks;
+        if (reuse && keep is not null && File.Exists(imports) && Directory.Exists(ours) && Directory.Exists(prom))
         {
-            await Console.Error.WriteLineAsync(promtool.ToString());
-            return 1;
+            var saved = (await File.ReadAllTextAsync(imports)).Split(' ');
+            (samplesWritten, oursBlocks, promBlocks) = (long.Parse(saved[0], CultureInfo.InvariantCulture), int.Parse(saved[1], CultureInfo.InvariantCulture), int.Parse(saved[2], CultureInfo.InvariantCulture));
+            Log($"reusing the stores in {work} ({samplesWritten:N0} samples; ours: {oursBlocks} block(s), Prometheus: {promBlocks} block(s))");
         }
+        else
+        {
+            foreach (var dir in new[] { ours, prom })
+            {
+                if (Directory.Exists(dir))
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+            }
 
-        var promBlocks = Directory.GetDirectories(prom).Length;
-        Log($"prometheus: {promBlocks} block(s)");
-        File.Delete(file);
+            // 1. The dataset, into both stores.
+            Log($"generating {dataset.ExpectedSampleCount:N0} samples ({dataset.SeriesCount:N0} series) to {file}");
+            await OursBenchStore.WriteAsync(dataset, file);
+
+            Log("importing into ours (local disk)");
+            var imported = await ImportOursAsync(file, ours);
+            Log($"ours: {imported.SamplesStored:N0} samples stored, {imported.Blocks} block(s)");
+
+            Log("importing into Prometheus (promtool tsdb create-blocks-from openmetrics)");
+            var promtool = await Promtool.RunAsync(["tsdb", "create-blocks-from", "openmetrics", file, prom], timeout: TimeSpan.FromHours(1));
+            if (!promtool.Succeeded)
+            {
+                await Console.Error.WriteLineAsync(promtool.ToString());
+                return 1;
+            }
+
+            promBlocks = Directory.GetDirectories(prom).Length;
+            Log($"prometheus: {promBlocks} block(s)");
+            File.Delete(file);
+            (samplesWritten, oursBlocks) = (dataset.SamplesWritten, imported.Blocks);
+            await File.WriteAllTextAsync(imports, string.Create(CultureInfo.InvariantCulture, $"{samplesWritten} {oursBlocks} {promBlocks}"));
+        }
 
         // 2. Both servers on their folders. The data lies in the past: retention far beyond its age.
         // Prometheus's block compaction is off (max block 2 h) so none runs while we time queries;
@@ -161,7 +183,7 @@ public static class PromqlCompareCommand
 
         // 4. The report.
         var report = new StringBuilder();
-        report.AppendLine(string.Create(inv, $"dataset: {options.Instances} instances x {options.SeriesPerInstance} series x {options.Duration.TotalHours:F0} h at {options.Interval.TotalSeconds:F0} s = {dataset.SamplesWritten:N0} samples, {dataset.SeriesCount:N0} series; ours: {imported.Blocks} block(s), Prometheus: {promBlocks} block(s)"));
+        report.AppendLine(string.Create(inv, $"dataset: {options.Instances} instances x {options.SeriesPerInstance} series x {options.Duration.TotalHours:F0} h at {options.Interval.TotalSeconds:F0} s = {samplesWritten:N0} samples, {dataset.SeriesCount:N0} series; ours: {oursBlocks} block(s), Prometheus: {promBlocks} block(s)"));
         report.AppendLine(string.Create(inv, $"evaluation time {DateTimeOffset.FromUnixTimeMilliseconds(evalEnd):O} (range queries end there); median of {runs} runs per query, ours and Prometheus alternating, after a warm-up per query and target of at least {MinWarmupRuns} runs and {warmup.TotalSeconds:F0} s"));
         report.AppendLine(string.Create(inv, $"load average {loadAtStart} at the start, {loadAtEnd} at the end; {Environment.ProcessorCount} cores"));
         report.AppendLine("http: the same HttpClient, loopback GET /api/v1/query[_range]?...&stats=all, no compression, response body read (HTTP, parsing the request, evaluation, JSON encoding and transfer).");
