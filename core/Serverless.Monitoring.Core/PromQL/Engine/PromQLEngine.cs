@@ -86,6 +86,9 @@ public sealed class PromQLEngine(ISeriesSource source, PromQLEngineOptions? opti
 
         var series = new Dictionary<LabelSet, List<Sample>>();
         var order = new List<LabelSet>();
+        var seen = new HashSet<LabelSet>();
+        var lastMetrics = new List<LabelSet>();
+        var lastLists = new List<List<Sample>>();
 
         // As upstream: a step's intermediates are dropped after it, the output points gathered so far stay held.
         long held = 0;
@@ -100,18 +103,34 @@ public sealed class PromQLEngine(ISeriesSource source, PromQLEngineOptions? opti
             }
             else if (v is VectorValue vec)
             {
-                var seen = new HashSet<LabelSet>();
-                foreach (var x in vec.Samples)
+                var samples = vec.Samples;
+                if (SameSeriesAsLastStep(samples))
                 {
-                    if (!seen.Add(x.Metric))
+                    // The same label sets in the same order as the step before (the common case):
+                    // already known distinct, and each one's list is at hand.
+                    for (var i = 0; i < samples.Count; i++)
                     {
-                        throw new PromQLEvaluationException("vector cannot contain metrics with the same labelset");
+                        lastLists[i].Add(new Sample(t, samples[i].F));
                     }
+                }
+                else
+                {
+                    seen.Clear();
+                    lastMetrics.Clear();
+                    lastLists.Clear();
+                    foreach (var x in samples)
+                    {
+                        if (!seen.Add(x.Metric))
+                        {
+                            throw new PromQLEvaluationException("vector cannot contain metrics with the same labelset");
+                        }
 
-                    Append(x.Metric, new Sample(t, x.F));
+                        lastMetrics.Add(x.Metric);
+                        lastLists.Add(Append(x.Metric, new Sample(t, x.F)));
+                    }
                 }
 
-                held += vec.Samples.Count;
+                held += samples.Count;
             }
         }
 
@@ -123,16 +142,36 @@ public sealed class PromQLEngine(ISeriesSource source, PromQLEngineOptions? opti
             PeakSamples = limiter.Peak,
         };
 
-        void Append(LabelSet l, Sample p)
+        List<Sample> Append(LabelSet l, Sample p)
         {
             if (!series.TryGetValue(l, out var list))
             {
-                list = [];
+                // Room for the steps left (a series usually lasts), within reason.
+                list = new List<Sample>((int)Math.Min((end - p.TimestampMs) / step + 1, 1024));
                 series[l] = list;
                 order.Add(l);
             }
 
             list.Add(p);
+            return list;
+        }
+
+        bool SameSeriesAsLastStep(List<VSample> samples)
+        {
+            if (samples.Count != lastMetrics.Count || samples.Count == 0)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < samples.Count; i++)
+            {
+                if (!ReferenceEquals(samples[i].Metric, lastMetrics[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
     }
 
