@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Serverless.Monitoring.Core.Config;
 using Serverless.Monitoring.Core.Discovery;
@@ -33,10 +34,12 @@ public static class TargetBuilder
         ArgumentNullException.ThrowIfNull(groups);
         var active = new List<ScrapeTarget>();
         var dropped = new List<DroppedTarget>();
-        var headers = AuthHeaders(config.Http);
-        Func<LabelSetBuilder, bool>? metricRelabel = config.MetricRelabelConfigs.Count == 0
+        // The same instances on every discovery update of a config, so an unchanged target is
+        // equal to its previous build and keeps its scrape loop (ScrapeManager.SetTargets).
+        var headers = SameHeadersAsLastBuild(config.Http, AuthHeaders(config.Http));
+        var metricRelabel = config.MetricRelabelConfigs.Count == 0
             ? null
-            : builder => Relabeler.Process(builder, config.MetricRelabelConfigs);
+            : MetricRelabelers.GetValue(config.MetricRelabelConfigs, static configs => builder => Relabeler.Process(builder, configs));
         var limits = new ScrapeLimits((int)config.SampleLimit, (int)config.LabelLimit, (int)config.LabelNameLengthLimit, (int)config.LabelValueLengthLimit);
 
         foreach (var group in groups)
@@ -193,6 +196,22 @@ public static class TargetBuilder
         }
 
         return query.ToString();
+    }
+
+    private static readonly ConditionalWeakTable<IReadOnlyList<RelabelConfig>, Func<LabelSetBuilder, bool>> MetricRelabelers = new();
+
+    private static readonly ConditionalWeakTable<HttpClientConfig, IReadOnlyList<KeyValuePair<string, string>>> LastHeaders = new();
+
+    // Credentials files are read on every build (they may be rotated); equal contents give the previous instance.
+    private static IReadOnlyList<KeyValuePair<string, string>> SameHeadersAsLastBuild(HttpClientConfig http, IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        if (LastHeaders.TryGetValue(http, out var last) && last.SequenceEqual(headers))
+        {
+            return last;
+        }
+
+        LastHeaders.AddOrUpdate(http, headers);
+        return headers;
     }
 
     /// <summary>The Authorization header of basic_auth or authorization (files are read now).</summary>

@@ -1,5 +1,6 @@
 using Serverless.Monitoring.Core.Config;
 using Serverless.Monitoring.Core.Scraping;
+using Serverless.Monitoring.Tests.Fixtures;
 
 namespace Serverless.Monitoring.Tests.Scraping;
 
@@ -93,6 +94,29 @@ public sealed class TargetBuilderTests
         var set = Build("- job_name: x\n  target_limit: 1\n  static_configs:\n  - targets: ['a:1', 'b:1']\n");
         Assert.Equal(2, set.Active.Count);
         Assert.All(set.Active, t => Assert.Equal("target_limit exceeded (number of targets: 2, limit: 1)", t.ForcedFailure));
+    }
+
+    [Fact]
+    public void A_rebuild_of_the_same_config_gives_equal_targets_and_a_changed_credential_does_not()
+    {
+        // Discovery updates rebuild every target of a config; an unchanged one must compare
+        // equal so the scrape manager keeps its loop (and does not reload its state).
+        using var passwordFile = new TempDirectory("sm-target-builder-");
+        var password = Path.Combine(passwordFile.Path, "password");
+        File.WriteAllText(password, "one");
+        var config = PrometheusConfig.Load(
+            "scrape_configs:\n- job_name: x\n  basic_auth:\n    username: u\n    password_file: " + password + "\n  sample_limit: 10\n" +
+            "  metric_relabel_configs:\n  - action: drop\n    source_labels: [__name__]\n    regex: go_.*\n  static_configs:\n  - targets: ['a:1', 'b:2']\n");
+        var job = Assert.Single(config.ScrapeConfigs);
+
+        var first = TargetBuilder.Build(job, job.StaticConfigs).Active;
+        var second = TargetBuilder.Build(job, job.StaticConfigs).Active;
+        Assert.Equal(first, second);
+
+        File.WriteAllText(password, "two");
+        var third = TargetBuilder.Build(job, job.StaticConfigs).Active;
+        Assert.NotEqual(first[0], third[0]);
+        Assert.Equal("Basic " + Convert.ToBase64String("u:two"u8.ToArray()), third[0].Headers[0].Value);
     }
 
     [Fact]
