@@ -68,11 +68,7 @@ internal readonly record struct ShortestDecimal(ulong Significand, int Exponent)
             e10 = q;
             var k = Pow5InverseBitCount + Pow5Bits(q) - 1;
             var i = -e2 + q + k;
-            var mulLow = Pow5InverseSplit[2 * q];
-            var mulHigh = Pow5InverseSplit[(2 * q) + 1];
-            vr = MulShift(4 * m2, mulLow, mulHigh, i);
-            vp = MulShift((4 * m2) + 2, mulLow, mulHigh, i);
-            vm = MulShift((4 * m2) - 1 - mmShift, mulLow, mulHigh, i);
+            vr = MulShiftAll(m2, Pow5InverseSplit, q, i, mmShift, out vp, out vm);
             if (q <= 21)
             {
                 // Exact when 5^q divides the bound: then its decimal has trailing zeros.
@@ -97,11 +93,7 @@ internal readonly record struct ShortestDecimal(ulong Significand, int Exponent)
             var i = -e2 - q;
             var k = Pow5Bits(i) - Pow5BitCount;
             var j = q - k;
-            var mulLow = Pow5Split[2 * i];
-            var mulHigh = Pow5Split[(2 * i) + 1];
-            vr = MulShift(4 * m2, mulLow, mulHigh, j);
-            vp = MulShift((4 * m2) + 2, mulLow, mulHigh, j);
-            vm = MulShift((4 * m2) - 1 - mmShift, mulLow, mulHigh, j);
+            vr = MulShiftAll(m2, Pow5Split, i, j, mmShift, out vp, out vm);
             if (q <= 1)
             {
                 // mv = 4 * m2 has at least two trailing binary zeros, so vr is exact.
@@ -201,6 +193,17 @@ internal readonly record struct ShortestDecimal(ulong Significand, int Exponent)
         1000000000000000UL, 10000000000000000UL, 100000000000000000UL, 1000000000000000000UL,
         10000000000000000000UL,
     ];
+
+    // The value and both interval bounds (4m, 4m + 2, 4m - 1 - mmShift) times table entry `entry`, shifted.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong MulShiftAll(ulong m2, ulong[] table, int entry, int shift, uint mmShift, out ulong vp, out ulong vm)
+    {
+        var mulLow = table[2 * entry];
+        var mulHigh = table[(2 * entry) + 1];
+        vp = MulShift((4 * m2) + 2, mulLow, mulHigh, shift);
+        vm = MulShift((4 * m2) - 1 - mmShift, mulLow, mulHigh, shift);
+        return MulShift(4 * m2, mulLow, mulHigh, shift);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong MulShift(ulong m, ulong mulLow, ulong mulHigh, int shift)
