@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using Serverless.Monitoring.Benchmarks.Dataset;
+using Serverless.Monitoring.Benchmarks.Hosting;
 using Serverless.Monitoring.Benchmarks.PromQL;
 using Serverless.Monitoring.Benchmarks.Scraping;
 using Serverless.Monitoring.Benchmarks.Storage;
@@ -12,7 +13,8 @@ namespace Serverless.Monitoring.Benchmarks;
 /// <c>storage-compare ...</c> compares our storage engine with Prometheus 2.42 (see <see cref="StorageCompareCommand"/>);
 /// <c>promql-compare ...</c> compares our PromQL engine with Prometheus 2.42 (see <see cref="PromqlCompareCommand"/>);
 /// <c>scrape-load ...</c> scrapes 1,000 loopback targets and reports CPU and memory (see <see cref="ScrapeLoadCommand"/>;
-/// it starts its load generator as <c>scrape-load-serve</c>, <see cref="ScrapeLoadServer"/>).
+/// it starts its load generator as <c>scrape-load-serve</c>, <see cref="ScrapeLoadServer"/>);
+/// <c>cold-start ...</c> times a fresh process's first queries, ReadyToRun against JIT (see <see cref="ColdStartCommand"/>).
 /// Namespaced so it does not collide with the function app's global <c>Program</c>.
 /// </summary>
 public static class Program
@@ -38,6 +40,11 @@ public static class Program
         if (args.Length > 0 && args[0] == ScrapeLoadCommand.Name)
         {
             return await ScrapeLoadCommand.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == ColdStartCommand.Name)
+        {
+            return await ColdStartCommand.RunAsync(args[1..]);
         }
 
         if (args.Length > 0 && args[0] == ScrapeLoadServer.Name)

@@ -22,12 +22,16 @@ public sealed class MonitoringHostProcess : IDisposable
     /// <summary><c>http://127.0.0.1:port/</c></summary>
     public Uri BaseUri => new($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/");
 
-    /// <summary>Starts the app with <paramref name="args"/> (e.g. <c>--storage.tsdb.path=…</c>) and <paramref name="environment"/>.</summary>
+    /// <summary>
+    /// Starts the app with <paramref name="args"/> (e.g. <c>--storage.tsdb.path=…</c>) and
+    /// <paramref name="environment"/>; <paramref name="app"/> is another build's dll (default: the one beside the tests).
+    /// </summary>
     public static async Task<MonitoringHostProcess> StartAsync(
         string workingDirectory,
         IReadOnlyDictionary<string, string?> environment,
         IEnumerable<string> args,
         TimeSpan? timeout = null,
+        string? app = null,
         CancellationToken cancellationToken = default)
     {
         var port = FreePort.Get();
@@ -40,7 +44,7 @@ public sealed class MonitoringHostProcess : IDisposable
         var process = ExternalProcess.Start(
             "monitoring-host",
             Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
-            [Path.Combine(AppContext.BaseDirectory, "Serverless.Monitoring.Functions.dll"), $"--web.listen-address=127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", .. args],
+            [app ?? Path.Combine(AppContext.BaseDirectory, "Serverless.Monitoring.Functions.dll"), $"--web.listen-address=127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", .. args],
             workingDirectory,
             env);
         var host = new MonitoringHostProcess(process, port);
