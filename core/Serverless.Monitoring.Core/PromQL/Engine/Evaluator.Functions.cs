@@ -369,8 +369,6 @@ internal sealed partial class Evaluator
             return null;
         }
 
-        var rangeStart = m.RangeStart;
-        var rangeEnd = m.RangeEnd;
         var result = p[^1].Value - p[0].Value;
         if (isCounter)
         {
@@ -386,19 +384,29 @@ internal sealed partial class Evaluator
             }
         }
 
-        var durationToStart = (p[0].TimestampMs - rangeStart) / 1000.0;
-        var durationToEnd = (rangeEnd - p[^1].TimestampMs) / 1000.0;
-        var sampledInterval = (p[^1].TimestampMs - p[0].TimestampMs) / 1000.0;
-        var avg = sampledInterval / (p.Count - 1);
+        return Extrapolate(result, p[0], p[^1].TimestampMs, p.Count, m.RangeStart, m.RangeEnd, isCounter, isRate);
+    }
+
+    /// <summary>
+    /// upstream's extrapolatedRate after the increase over the window (<paramref name="result"/>,
+    /// counter resets already added) is known: extends it to the range's edges from the first and
+    /// last sample (not beyond 1.1 average intervals, nor below zero for a counter).
+    /// </summary>
+    private static double Extrapolate(double result, Sample first, long lastTimestampMs, int count, long rangeStart, long rangeEnd, bool isCounter, bool isRate)
+    {
+        var durationToStart = (first.TimestampMs - rangeStart) / 1000.0;
+        var durationToEnd = (rangeEnd - lastTimestampMs) / 1000.0;
+        var sampledInterval = (lastTimestampMs - first.TimestampMs) / 1000.0;
+        var avg = sampledInterval / (count - 1);
         var threshold = avg * 1.1;
         if (durationToStart >= threshold)
         {
             durationToStart = avg / 2;
         }
 
-        if (isCounter && result > 0 && p[0].Value >= 0)
+        if (isCounter && result > 0 && first.Value >= 0)
         {
-            var durationToZero = sampledInterval * (p[0].Value / result);
+            var durationToZero = sampledInterval * (first.Value / result);
             if (durationToZero < durationToStart)
             {
                 durationToStart = durationToZero;
@@ -419,15 +427,12 @@ internal sealed partial class Evaluator
         return result * factor;
     }
 
-    private static double? Instant(List<Sample> p, bool isRate)
-    {
-        if (p.Count < 2)
-        {
-            return null;
-        }
+    private static double? Instant(List<Sample> p, bool isRate) =>
+        p.Count < 2 ? null : Instant(p[^2], p[^1], isRate);
 
-        var last = p[^1];
-        var prev = p[^2];
+    /// <summary>irate/idelta from the window's last two samples (null when they share a timestamp).</summary>
+    private static double? Instant(Sample prev, Sample last, bool isRate)
+    {
         var result = isRate && last.Value < prev.Value ? last.Value : last.Value - prev.Value;
         var interval = last.TimestampMs - prev.TimestampMs;
         if (interval == 0)

@@ -60,6 +60,9 @@ internal sealed partial class Evaluator
         var window = new MatrixValue([], 0, 0);
         var outputs = new HashSet<LabelSet>();
         var distinctOutputs = true;
+        var endpoints = EndpointFunction(name);
+        var staleBefore = Array.Empty<int>();
+        var resetsBefore = Array.Empty<int>();
         foreach (var s in series)
         {
             // As upstream's range evaluation of a function over a range selector: the deadline is
@@ -76,6 +79,11 @@ internal sealed partial class Evaluator
             var counted = false;
             var first = 0; // the first sample after the window's start
             var last = 0; // the first sample after the window's end
+            if (endpoints != EndpointKind.None)
+            {
+                CountStaleAndResets(s, ref staleBefore, ref resetsBefore);
+            }
+
             for (var k = 0; k < stepCount; k++)
             {
                 var t = start + (k * Step);
@@ -90,6 +98,37 @@ internal sealed partial class Evaluator
                 while (last < s.Ts.Length && s.Ts[last] <= refT)
                 {
                     last++;
+                }
+
+                if (endpoints != EndpointKind.None && last > first && staleBefore[last] == staleBefore[first]
+                    && (endpoints != EndpointKind.CounterRate || last - first < 2 || resetsBefore[last] == resetsBefore[first + 1]))
+                {
+                    // No stale marker and no counter reset in the window: the function needs only
+                    // its ends (the same arithmetic as over the copied window, so the same bits).
+                    var count = last - first;
+                    Limiter.Add(count - held);
+                    held = count;
+                    if (!noted && count >= 2)
+                    {
+                        noted = true;
+                        points.Clear();
+                        points.Add(new Sample(s.Ts[first], s.Vs[first]));
+                        points.Add(new Sample(s.Ts[last - 1], s.Vs[last - 1]));
+                        NoteNonCounters(c, window, new VectorValue([]));
+                    }
+
+                    if (count >= 2 && FromEndpoints(endpoints, name, s, first, last, from, refT) is { } fast)
+                    {
+                        steps[k]!.Add(new VSample(metric, t, fast));
+                        produced++;
+                        if (!counted)
+                        {
+                            counted = true;
+                            distinctOutputs &= outputs.Add(metric);
+                        }
+                    }
+
+                    continue;
                 }
 
                 points.Clear();
@@ -143,5 +182,58 @@ internal sealed partial class Evaluator
         }
 
         return steps;
+    }
+
+    /// <summary>Functions over a range whose value needs only the window's first and last samples (or last two), when the window has no stale marker (and, for counters, no reset).</summary>
+    private enum EndpointKind
+    {
+        None,
+        CounterRate,
+        Delta,
+        Instant,
+    }
+
+    private static EndpointKind EndpointFunction(string name) => name switch
+    {
+        "rate" or "increase" => EndpointKind.CounterRate,
+        "delta" => EndpointKind.Delta,
+        "irate" or "idelta" => EndpointKind.Instant,
+        _ => EndpointKind.None,
+    };
+
+    private static double? FromEndpoints(EndpointKind kind, string name, LoadedSeries s, int first, int last, long rangeStart, long rangeEnd)
+    {
+        var head = new Sample(s.Ts[first], s.Vs[first]);
+        var tail = new Sample(s.Ts[last - 1], s.Vs[last - 1]);
+        return kind switch
+        {
+            EndpointKind.Instant => Instant(new Sample(s.Ts[last - 2], s.Vs[last - 2]), tail, isRate: name == "irate"),
+            _ => Extrapolate(tail.Value - head.Value, head, tail.TimestampMs, last - first, rangeStart, rangeEnd,
+                isCounter: kind == EndpointKind.CounterRate, isRate: name == "rate"),
+        };
+    }
+
+    /// <summary>
+    /// Prefix counts over a series: <paramref name="staleBefore"/>[i] stale markers before sample i,
+    /// <paramref name="resetsBefore"/>[i] samples before i lower than the one before them, so any
+    /// window's counts are two lookups. The arrays are reused across series.
+    /// </summary>
+    private static void CountStaleAndResets(LoadedSeries s, ref int[] staleBefore, ref int[] resetsBefore)
+    {
+        var n = s.Ts.Length;
+        if (staleBefore.Length < n + 1)
+        {
+            staleBefore = new int[n + 1];
+            resetsBefore = new int[n + 1];
+        }
+
+        var vs = s.Vs;
+        staleBefore[0] = 0;
+        resetsBefore[0] = 0;
+        for (var i = 0; i < n; i++)
+        {
+            staleBefore[i + 1] = staleBefore[i] + (StaleMarker.IsStale(vs[i]) ? 1 : 0);
+            resetsBefore[i + 1] = resetsBefore[i] + (i > 0 && vs[i] < vs[i - 1] ? 1 : 0);
+        }
     }
 }
