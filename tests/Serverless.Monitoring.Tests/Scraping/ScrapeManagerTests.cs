@@ -99,5 +99,44 @@ public sealed class ScrapeManagerTests : IDisposable
         Assert.Null(await _state.LoadAsync(target.Key, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_discovery_update_with_unchanged_targets_keeps_their_loops()
+    {
+        // Every file_sd/http_sd refresh rebuilds the config's targets; unchanged ones must keep
+        // their loop, not load their state from the store again.
+        using var exporter = Exporter();
+        var counting = new CountingStateStore(_state);
+        var manager = new ScrapeManager(new HttpScraper(_client), (_, _, _) => Task.CompletedTask, counting);
+        var config = Core.Config.PrometheusConfig.Load(
+            $"scrape_configs:\n- job_name: x\n  basic_auth:\n    username: u\n    password: p\n" +
+            $"  metric_relabel_configs:\n  - action: drop\n    source_labels: [__name__]\n    regex: go_.*\n" +
+            $"  static_configs:\n  - targets: ['127.0.0.1:{exporter.Port}']\n");
+        var job = Assert.Single(config.ScrapeConfigs);
+
+        var target = Assert.Single(TargetBuilder.Build(job, job.StaticConfigs).Active);
+        manager.SetTargets([target]);
+        await manager.ScrapeNowAsync(target.Key, CancellationToken.None);
+        manager.SetTargets(TargetBuilder.Build(job, job.StaticConfigs).Active);
+        await manager.ScrapeNowAsync(target.Key, CancellationToken.None);
+
+        Assert.Equal(1, counting.Loads);
+    }
+
+    private sealed class CountingStateStore(IScrapeStateStore inner) : IScrapeStateStore
+    {
+        public int Loads { get; private set; }
+
+        public Task<SavedScrapeState?> LoadAsync(string targetKey, CancellationToken cancellationToken)
+        {
+            Loads++;
+            return inner.LoadAsync(targetKey, cancellationToken);
+        }
+
+        public Task SaveAsync(string targetKey, IReadOnlyCollection<LabelSet> series, ulong fingerprint, CancellationToken cancellationToken) =>
+            inner.SaveAsync(targetKey, series, fingerprint, cancellationToken);
+
+        public Task DeleteAsync(string targetKey, CancellationToken cancellationToken) => inner.DeleteAsync(targetKey, cancellationToken);
+    }
+
     public void Dispose() => _client.Dispose();
 }
