@@ -179,7 +179,7 @@ internal sealed partial class Evaluator
         }
 
         var matched = new Dictionary<string, HashSet<LabelSet>?>();
-        var result = new List<VSample>();
+        var result = new List<VSample>(many.Samples.Count);
         foreach (var ls in many.Samples)
         {
             var sig = MemoSignature(m, ls.Metric);

@@ -344,7 +344,7 @@ internal sealed partial class Evaluator
 
     private static VectorValue OverTime(MatrixValue m, long t, Func<List<Sample>, MatrixValue, double?> f, bool dropName)
     {
-        var result = new List<VSample>();
+        var result = new List<VSample>(m.Series.Count);
         foreach (var s in m.Series)
         {
             if (s.Points.Count == 0)

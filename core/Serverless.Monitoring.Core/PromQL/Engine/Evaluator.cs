@@ -97,8 +97,8 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
     private VectorValue SelectInstant(VectorSelector vs, long t)
     {
         var refT = RefTime(t, vs.Timestamp, vs.At, vs.OriginalOffset);
-        var result = new List<VSample>();
         var series = Series[vs];
+        var result = new List<VSample>(series.Count); // most series have a sample at most steps
         var hints = InstantHints(vs, series.Count);
         var seen = 0;
         for (var n = 0; n < series.Count; n++)
