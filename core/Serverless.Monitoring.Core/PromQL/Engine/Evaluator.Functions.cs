@@ -666,7 +666,7 @@ internal sealed partial class Evaluator
                 throw new ArgumentException(regexText);
             }
 
-            regex = new Regex("^(?:" + translated + ")$", RegexOptions.Singleline | RegexOptions.CultureInvariant);
+            regex = MatcherCache.GetOrCreateAnchored(translated);
         }
         catch (ArgumentException)
         {
