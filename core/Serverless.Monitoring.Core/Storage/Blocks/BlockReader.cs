@@ -21,15 +21,17 @@ public sealed class BlockReader
 {
     private readonly IBlobStore _store;
     private readonly BlockReaderOptions _options;
+    private readonly IPostingsCache? _postingsCache;
 
     /// <summary>A reader over a block whose index is already loaded (e.g. from a cache).</summary>
-    public BlockReader(IBlobStore store, BlockIndex index, BlockReaderOptions? options = null)
+    public BlockReader(IBlobStore store, BlockIndex index, BlockReaderOptions? options = null, IPostingsCache? postingsCache = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(index);
         _store = store;
         _options = options ?? BlockReaderOptions.Default;
         _options.Validate();
+        _postingsCache = postingsCache;
         Index = index;
     }
 
@@ -511,11 +513,29 @@ public sealed class BlockReader
         }
 
         var wanted = include.SelectMany(r => r).Concat(exclude).ToArray();
-        var data = await ReadRangesAsync(wanted, cancellationToken);
         var lists = new uint[wanted.Length][];
+        var toRead = new List<int>(wanted.Length);
         for (var i = 0; i < wanted.Length; i++)
         {
-            lists[i] = ParsePostings(data[i].Span, Footer.Series.Length, Name);
+            if (_postingsCache?.GetPostings(Name, wanted[i].Offset) is { } cached)
+            {
+                lists[i] = cached;
+            }
+            else
+            {
+                toRead.Add(i);
+            }
+        }
+
+        if (toRead.Count > 0)
+        {
+            var data = await ReadRangesAsync([.. toRead.Select(i => wanted[i])], cancellationToken);
+            for (var k = 0; k < toRead.Count; k++)
+            {
+                var i = toRead[k];
+                lists[i] = ParsePostings(data[k].Span, Footer.Series.Length, Name);
+                _postingsCache?.PutPostings(Name, wanted[i].Offset, lists[i]);
+            }
         }
 
         // Intersect the cheapest (fewest postings bytes) inclusions first.

@@ -3,11 +3,11 @@ using Serverless.Monitoring.Core.Storage.Blocks;
 namespace Serverless.Monitoring.Core.Storage.Querying;
 
 /// <summary>
-/// A least-recently-used cache of block indexes, series entries (labels and chunk metas) and
-/// chunk bytes, bounded by an estimate of the bytes it holds. Blocks are immutable and their blob names are never reused for other bytes,
+/// A least-recently-used cache of block indexes, postings lists, series entries (labels and
+/// chunk metas) and chunk bytes, bounded by an estimate of the bytes it holds. Blocks are immutable and their blob names are never reused for other bytes,
 /// so entries never go stale; those of deleted blocks simply age out. Thread-safe.
 /// </summary>
-public sealed class BlockCache
+public sealed class BlockCache : IPostingsCache
 {
     private const int EntryOverhead = 96;
 
@@ -48,6 +48,16 @@ public sealed class BlockCache
     {
         ArgumentNullException.ThrowIfNull(index);
         Put(new CacheKey(EntryKind.Index, index.Name, 0), index, index.EstimatedSizeBytes);
+    }
+
+    /// <inheritdoc />
+    public uint[]? GetPostings(string blobName, long offset) => Get(new CacheKey(EntryKind.Postings, blobName, offset)) as uint[];
+
+    /// <inheritdoc />
+    public void PutPostings(string blobName, long offset, uint[] postings)
+    {
+        ArgumentNullException.ThrowIfNull(postings);
+        Put(new CacheKey(EntryKind.Postings, blobName, offset), postings, postings.Length * sizeof(uint));
     }
 
     /// <summary>The cached entry (labels and every chunk meta) of series <paramref name="seriesRef"/> in block blob <paramref name="blobName"/>, or null.</summary>
@@ -121,8 +131,9 @@ public sealed class BlockCache
         Index,
         Series,
         Chunk,
+        Postings,
     }
 
-    /// <summary>What an entry is, of which block blob, and where in it (a chunk's offset, a series' ref; 0 for the index).</summary>
+    /// <summary>What an entry is, of which block blob, and where in it (a chunk's or postings list's offset, a series' ref; 0 for the index).</summary>
     private readonly record struct CacheKey(EntryKind Kind, string BlobName, long Position);
 }

@@ -75,10 +75,19 @@ public sealed class Querier
 
             missing.Clear();
             var results = new (CatalogEntry Entry, IReadOnlyList<(LabelSet Labels, BlockChunk[] Chunks)>? Series)[entries.Count];
-            await Parallel.ForEachAsync(
-                Enumerable.Range(0, entries.Count),
-                new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken },
-                async (i, ct) => results[i] = (entries[i], await ReadBlockAsync(entries[i], matchers, minTimeMs, maxTimeMs, warnings, ct)));
+            if (entries.Count == 1)
+            {
+                // One block (a query within one compacted window): read it here; handing it to
+                // the thread pool costs two thread switches, more than a cached read itself.
+                results[0] = (entries[0], await ReadBlockAsync(entries[0], matchers, minTimeMs, maxTimeMs, warnings, cancellationToken));
+            }
+            else
+            {
+                await Parallel.ForEachAsync(
+                    Enumerable.Range(0, entries.Count),
+                    new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken },
+                    async (i, ct) => results[i] = (entries[i], await ReadBlockAsync(entries[i], matchers, minTimeMs, maxTimeMs, warnings, ct)));
+            }
 
             foreach (var (entry, series) in results)
             {
@@ -269,7 +278,7 @@ public sealed class Querier
                 _cache.PutIndex(index);
             }
 
-            var reader = new BlockReader(_blobs, index);
+            var reader = new BlockReader(_blobs, index, postingsCache: _cache);
             var series = await SeriesAsync(reader, entry.BlobName, matchers, minTimeMs, maxTimeMs, cancellationToken);
             var wanted = new List<ChunkMeta>();
             var read = new Dictionary<long, BlockChunk>();

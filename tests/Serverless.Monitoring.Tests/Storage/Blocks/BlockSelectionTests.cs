@@ -134,6 +134,30 @@ public sealed class BlockSelectionTests
         Assert.Equal(0, store.Gets);
     }
 
+    [Theory]
+    [InlineData("job=api")]
+    [InlineData("job!=api")]
+    [InlineData("__name__=~http.*;code!~5..")]
+    [InlineData("job=api;instance!=a;instance!=ü")]
+    [InlineData("")]
+    public async Task Postings_from_the_cache_select_the_same_series_without_reading_the_blob(string matchers)
+    {
+        var inner = new InMemoryBlobStore();
+        await inner.PutAsync("p", new MemoryStream(BlockTestData.Write(Series.Select(l => (l, Regular(0, 10))), out _)));
+        var store = new CountingBlobStore(inner);
+        var index = await BlockReader.ReadIndexAsync(store, "p");
+        var cache = new Core.Storage.Querying.BlockCache(1 << 20);
+        var parsed = BlockTestData.ParseMatchers(matchers);
+        var expected = await new BlockReader(store, index).PostingsAsync(parsed);
+
+        store.Reset();
+        Assert.Equal(expected, await new BlockReader(store, index, postingsCache: cache).PostingsAsync(parsed));
+        Assert.True(store.Gets > 0, "a cold cache reads the postings");
+        store.Reset();
+        Assert.Equal(expected, await new BlockReader(store, index, postingsCache: cache).PostingsAsync(parsed));
+        Assert.Equal(0, store.Gets);
+    }
+
     private static Sample[] Regular(long start, int count) =>
         Enumerable.Range(0, count).Select(i => new Sample(start + (i * 10L), i)).ToArray();
 
