@@ -31,8 +31,8 @@ public sealed class EngineLimitsTests
         { "a[60s]", 201, 0, 0, 6 }, // = upstream
         { "a[60s:5s]", 201, 0, 0, 12 }, // = upstream: 12 inner steps of one sample
         { "b + b", 201, 0, 0, 9 },
-        { "max_over_time(b[60s])", 201, 0, 0, 21 }, // upstream 9: it holds one series' window at a time, we hold all three
-        { "sum(max_over_time(b[60s]))", 201, 0, 0, 22 },
+        { "max_over_time(b[60s])", 201, 0, 0, 9 }, // = upstream: one series' window (6) at a time, then the outputs so far
+        { "sum(max_over_time(b[60s]))", 201, 0, 0, 9 }, // as above; the sum then holds at most 3 + 1
         { "max_over_time(b[60s:5s])", 201, 0, 0, 39 }, // 36 subquery points + 3
         { "b", 201, 220, 5, 12 }, // = upstream: 4 steps of 3
         { "timestamp(a)", 201, 220, 5, 5 }, // = upstream: 3 output points + 2 at the last step

@@ -5,16 +5,20 @@ using Serverless.Monitoring.Core.PromQL.Engine;
 namespace Serverless.Monitoring.Tests.PromQL;
 
 /// <summary>
-/// In a range query, functions over a range selector run series by series with a sliding window,
-/// and rate/increase/delta/irate/idelta take a window's ends directly when it holds no stale
-/// marker (nor, for counters, a reset). Every step must equal, to the bit, the instant query at
-/// that time, which copies the window and runs the function over it.
+/// Functions over a range selector run series by series with a sliding window (range queries,
+/// and instant queries as one step), and rate/increase/delta/irate/idelta take a window's ends
+/// directly when it holds no stale marker (nor, for counters, a reset). Every value must equal,
+/// to the bit, what step-by-step evaluation over a copied window gives.
 /// </summary>
 public sealed class RangeWindowFunctionTests
 {
     private const long Start = 1_000_000;
 
     private static readonly InMemorySeriesSource Source = Data();
+
+    private static readonly PromQLEngine SeriesMajor = new(Source);
+
+    private static readonly PromQLEngine StepByStep = new(Source, new PromQLEngineOptions { SeriesMajorRangeFunctions = false });
 
     public static TheoryData<string> Queries => new()
     {
@@ -25,36 +29,58 @@ public sealed class RangeWindowFunctionTests
         "idelta(c[45s])",
         "rate(c[1m] offset 30s)",
         "sum by (kind) (rate(c[2m]))",
+        "max_over_time(c[1m])",
+        "count_over_time(c[2m])",
     };
 
     [Theory]
     [MemberData(nameof(Queries))]
-    public async Task Every_step_equals_the_instant_query_at_its_time(string query)
+    public async Task A_range_query_equals_step_by_step_evaluation(string query)
     {
-        var engine = new PromQLEngine(Source);
         var expr = Parser.ParseExpr(query);
-        const long step = 5_000;
         const long end = Start + (40 * 60_000);
-        var range = await engine.RangeQueryAsync(expr, Start, end, step);
+        var expected = await StepByStep.RangeQueryAsync(expr, Start, end, 5_000);
+        var actual = await SeriesMajor.RangeQueryAsync(expr, Start, end, 5_000);
+        AssertBitIdentical(query, expected, actual, minimumValues: 500);
+    }
+
+    [Theory]
+    [MemberData(nameof(Queries))]
+    public async Task Instant_queries_equal_step_by_step_evaluation(string query)
+    {
+        var expr = Parser.ParseExpr(query);
         var compared = 0;
-        for (var t = Start; t <= end; t += step)
+        for (var t = Start; t <= Start + (40 * 60_000); t += 37_000)
         {
-            var instant = await engine.InstantQueryAsync(expr, t);
-            var expected = instant.Series.ToDictionary(s => s.Labels, s => s.Points[0].Value);
-            var actual = range.Series
-                .SelectMany(s => s.Points.Where(p => p.TimestampMs == t).Select(p => (s.Labels, p.Value)))
-                .ToDictionary(x => x.Labels, x => x.Value);
-            Assert.Equal(expected.Keys.Order(Comparer<LabelSet>.Create(LabelSet.Compare)), actual.Keys.Order(Comparer<LabelSet>.Create(LabelSet.Compare)));
-            foreach (var (labels, value) in expected)
+            var expected = await StepByStep.InstantQueryAsync(expr, t);
+            var actual = await SeriesMajor.InstantQueryAsync(expr, t);
+            compared += AssertBitIdentical($"{query} at {t}", expected, actual, minimumValues: 0);
+        }
+
+        Assert.True(compared > 100, $"only {compared} values compared");
+    }
+
+    private static int AssertBitIdentical(string what, QueryResult expected, QueryResult actual, int minimumValues)
+    {
+        var byLabels = Comparer<LabelSet>.Create(LabelSet.Compare);
+        Assert.Equal(expected.Series.Select(s => s.Labels).Order(byLabels), actual.Series.Select(s => s.Labels).Order(byLabels));
+        var actualByLabels = actual.Series.ToDictionary(s => s.Labels);
+        var compared = 0;
+        foreach (var series in expected.Series)
+        {
+            var points = actualByLabels[series.Labels].Points;
+            Assert.Equal(series.Points.Select(p => p.TimestampMs), points.Select(p => p.TimestampMs));
+            for (var i = 0; i < points.Count; i++)
             {
                 Assert.True(
-                    BitConverter.DoubleToInt64Bits(value) == BitConverter.DoubleToInt64Bits(actual[labels]),
-                    $"{query} at {t} {labels}: instant {value:R}, range {actual[labels]:R}");
+                    BitConverter.DoubleToInt64Bits(series.Points[i].Value) == BitConverter.DoubleToInt64Bits(points[i].Value),
+                    $"{what} {series.Labels} at {points[i].TimestampMs}: step by step {series.Points[i].Value:R}, series by series {points[i].Value:R}");
                 compared++;
             }
         }
 
-        Assert.True(compared > 500, $"only {compared} values compared");
+        Assert.True(compared >= minimumValues, $"{what}: only {compared} values compared");
+        return compared;
     }
 
     private static InMemorySeriesSource Data()

@@ -8,7 +8,8 @@ namespace Serverless.Monitoring.Core.PromQL.Engine;
 /// step: each series' window slides forward through its samples (no search, one buffer), and
 /// its samples stay in cache while all steps are computed. The result of every step is kept
 /// and handed out when the step loop asks for it. A call first asked for at another time than
-/// the query's start (inside a subquery) is evaluated step by step as before.
+/// the query's start (inside a subquery) is evaluated step by step as before. An instant query
+/// is a range query of one step here, so it holds one series' window at a time, as upstream.
 /// </summary>
 internal sealed partial class Evaluator
 {
@@ -18,7 +19,8 @@ internal sealed partial class Evaluator
     private bool TrySeriesMajor(CallExpr c, MatrixSelector selector, long t, out VectorValue result)
     {
         result = null!;
-        if (Step <= 0 || t < start || t > end || (t - start) % Step != 0)
+        var instant = Step <= 0; // an instant query: its one step at start
+        if (!SeriesMajorRangeFunctions || (instant ? t != start : t < start || t > end || (t - start) % Step != 0))
         {
             return false;
         }
@@ -30,7 +32,7 @@ internal sealed partial class Evaluator
             _seriesMajor[c] = steps;
         }
 
-        var k = (int)((t - start) / Step);
+        var k = instant ? 0 : (int)((t - start) / Step);
         if (steps?[k] is not { } samples)
         {
             return false;
@@ -48,7 +50,7 @@ internal sealed partial class Evaluator
         var (f, dropName) = OverTimeFunction(name);
         var vs = selector.Selector;
         var range = (long)selector.Range.TotalMilliseconds;
-        var stepCount = checked((int)((end - start) / Step)) + 1;
+        var stepCount = Step > 0 ? checked((int)((end - start) / Step)) + 1 : 1;
         var series = Series[vs];
         var steps = new List<VSample>?[stepCount];
         for (var k = 0; k < stepCount; k++)

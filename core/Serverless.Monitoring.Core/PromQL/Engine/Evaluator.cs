@@ -15,6 +15,9 @@ internal sealed partial class Evaluator(long start, long end, long lookback, lon
     /// <summary>Judge counters by their <c>__type__</c> label instead of their name (upstream's type-and-unit labels).</summary>
     public bool TypeAndUnitLabels { get; init; }
 
+    /// <summary>See <see cref="PromQLEngineOptions.SeriesMajorRangeFunctions"/>.</summary>
+    public bool SeriesMajorRangeFunctions { get; init; } = true;
+
     public long Start => start;
 
     public long End => end;

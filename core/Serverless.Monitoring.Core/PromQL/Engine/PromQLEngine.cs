@@ -38,7 +38,7 @@ public sealed class PromQLEngine(ISeriesSource source, PromQLEngineOptions? opti
         using var limiter = new QueryLimiter(_options, ct);
         limiter.ThrowIfStopped(QueryLimiter.ExecutionStage);
         var lookback = (long)_options.LookbackDelta.TotalMilliseconds;
-        var ev = new Evaluator(start, end, lookback, (long)_options.DefaultEvaluationInterval.TotalMilliseconds) { Step = step, Limiter = limiter, TypeAndUnitLabels = _options.EnableTypeAndUnitLabels };
+        var ev = new Evaluator(start, end, lookback, (long)_options.DefaultEvaluationInterval.TotalMilliseconds) { Step = step, Limiter = limiter, TypeAndUnitLabels = _options.EnableTypeAndUnitLabels, SeriesMajorRangeFunctions = _options.SeriesMajorRangeFunctions };
         try
         {
             await LoadAsync(ev, expr, start, end, lookback, limiter).ConfigureAwait(false);

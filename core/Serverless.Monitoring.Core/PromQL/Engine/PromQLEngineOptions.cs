@@ -30,6 +30,12 @@ public sealed record PromQLEngineOptions
     /// </summary>
     public bool EnableTypeAndUnitLabels { get; init; }
 
+    /// <summary>
+    /// Functions over a range selector evaluated series by series for all steps (the default)
+    /// rather than step by step with a copied window. Off only to check one against the other.
+    /// </summary>
+    internal bool SeriesMajorRangeFunctions { get; init; } = true;
+
     /// <summary>Throws when a setting is out of range.</summary>
     public void Validate()
     {
