@@ -34,7 +34,9 @@ internal static class RuntimeMetrics
 
             heapSize.Set(GC.GetTotalMemory(forceFullCollection: false));
             committed.Set(GC.GetGCMemoryInfo().TotalCommittedBytes);
-            allocated.IncTo(GC.GetTotalAllocatedBytes(precise: false));
+            // Precise: the imprecise total counts handed-out allocation contexts whole and drops at a
+            // GC, so the counter (which never goes down) could stand still for a while after one.
+            allocated.IncTo(GC.GetTotalAllocatedBytes(precise: true));
             pause.IncTo(GC.GetTotalPauseDuration().TotalSeconds);
             threads.Set(ThreadPool.ThreadCount);
             queue.Set(ThreadPool.PendingWorkItemCount);
