@@ -44,6 +44,16 @@ public sealed class Querier
         _log = log;
         _corrupt = metrics?.CreateCounter("tsdb_corrupt_block_reads_total", "Block reads a query skipped because the block is corrupt.");
         _missing = metrics?.CreateCounter("tsdb_missing_block_reads_total", "Block reads a query skipped because the catalog named a block whose blob is gone.");
+        if (metrics is not null)
+        {
+            var cacheBytes = metrics.CreateGauge("tsdb_block_cache_bytes", "Estimated bytes held by the block cache (indexes, postings, series entries, chunks).");
+            var cacheEntries = metrics.CreateGauge("tsdb_block_cache_entries", "Entries held by the block cache.");
+            metrics.AddBeforeCollect(() =>
+            {
+                cacheBytes.Set(cache.SizeBytes);
+                cacheEntries.Set(cache.Count);
+            });
+        }
     }
 
     /// <summary>The cache of block indexes and chunks.</summary>

@@ -478,6 +478,25 @@ public abstract class StorageEngineTests : StorageEngineTestBase
     }
 
     [Fact]
+    public async Task The_block_cache_reports_what_it_holds_when_metrics_are_collected()
+    {
+        var metrics = new MetricRegistry();
+        var engine = await OpenAsync(metrics);
+        await engine.IngestAsync(new SampleBatch("cached", [Samples(Series("c", "i", "1"), Base, 10), Samples(Series("c", "i", "2"), Base, 10)]));
+        Gauge Bytes() => metrics.CreateGauge("tsdb_block_cache_bytes", "Estimated bytes held by the block cache (indexes, postings, series entries, chunks).");
+        Gauge Entries() => metrics.CreateGauge("tsdb_block_cache_entries", "Entries held by the block cache.");
+
+        metrics.WriteTo(new System.Buffers.ArrayBufferWriter<byte>());
+        Assert.Equal(0, Bytes().Value);
+        await engine.SelectAsync([], long.MinValue, long.MaxValue);
+        metrics.WriteTo(new System.Buffers.ArrayBufferWriter<byte>());
+
+        // The index, a postings list, two series entries and their chunks at least.
+        Assert.True(Entries().Value >= 6, $"{Entries().Value} entries");
+        Assert.True(Bytes().Value > 0);
+    }
+
+    [Fact]
     public async Task A_corrupt_block_is_skipped_with_a_warning_and_counted()
     {
         var metrics = new MetricRegistry();
