@@ -4,6 +4,7 @@ using System.Text;
 using Serverless.Monitoring.Benchmarks.PromQL;
 using Serverless.Monitoring.Tests.Dataset;
 using Serverless.Monitoring.Tests.Fixtures;
+using static Serverless.Monitoring.Benchmarks.BenchmarkLog;
 
 namespace Serverless.Monitoring.Benchmarks.Hosting;
 
@@ -96,7 +97,7 @@ public static class ColdStartCommand
                 var rangeSecond = await TimeAsync(http, new Uri(host.BaseUri, rangePath));
                 var instantFirst = await TimeAsync(http, new Uri(host.BaseUri, instantPath));
                 var instantSecond = await TimeAsync(http, new Uri(host.BaseUri, instantPath));
-                var rss = ResidentMiB(host.Process.Id);
+                var rss = ProcessMemory.Read(host.Process.Id).Rss / 1048576.0;
                 samples[name].Add([ready, rangeFirst, rangeSecond, instantFirst, instantSecond, ready + rangeFirst, rss]);
                 Log($"{name} run {run + 1}: ready {ready:F0} ms, {range.Name} {rangeFirst:F1} then {rangeSecond:F1} ms, {instant.Name} {instantFirst:F1} then {instantSecond:F1} ms");
             }
@@ -138,16 +139,4 @@ public static class ColdStartCommand
 
         return elapsed;
     }
-
-    private static double ResidentMiB(int pid)
-    {
-        var line = File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
-    }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-    private static void Log(string message) =>
-        Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {message}");
 }

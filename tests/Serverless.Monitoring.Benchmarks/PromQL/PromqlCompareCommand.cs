@@ -9,6 +9,7 @@ using Serverless.Monitoring.Core.Storage;
 using Serverless.Monitoring.Functions.Adapters.LocalDisk;
 using Serverless.Monitoring.Tests.Dataset;
 using Serverless.Monitoring.Tests.Fixtures;
+using static Serverless.Monitoring.Benchmarks.BenchmarkLog;
 
 namespace Serverless.Monitoring.Benchmarks.PromQL;
 
@@ -159,9 +160,9 @@ public static class PromqlCompareCommand
         var evalEnd = PromqlBenchmarkQueries.EvaluationTimeMs(options.End);
 
         // 3. The query phase, between two memory readings of each server.
-        var oursStart = Memory.Read(oursServer.Process.Id);
-        var promStart = Memory.Read(prometheus.Id);
-        var resetOk = Memory.ResetPeak(oursServer.Process.Id) & Memory.ResetPeak(prometheus.Id);
+        var oursStart = ProcessMemory.Read(oursServer.Process.Id);
+        var promStart = ProcessMemory.Read(prometheus.Id);
+        var resetOk = ProcessMemory.ResetPeak(oursServer.Process.Id) & ProcessMemory.ResetPeak(prometheus.Id);
         var oursCounters = await Counters.ReadAsync(http, oursUri, "dotnet_gc_allocated_bytes_total");
         var promCounters = await Counters.ReadAsync(http, promUri, "go_memstats_alloc_bytes_total");
         var servers = new Servers(http, oursUri, promUri);
@@ -173,8 +174,8 @@ public static class PromqlCompareCommand
             rows.Add(await CompareAsync(q, promqlEngine, servers, evalEnd, runs, warmup));
         }
 
-        var oursEnd = Memory.Read(oursServer.Process.Id);
-        var promEnd = Memory.Read(prometheus.Id);
+        var oursEnd = ProcessMemory.Read(oursServer.Process.Id);
+        var promEnd = ProcessMemory.Read(prometheus.Id);
         var oursUsed = await Counters.ReadAsync(http, oursUri, "dotnet_gc_allocated_bytes_total") - oursCounters;
         var promUsed = await Counters.ReadAsync(http, promUri, "go_memstats_alloc_bytes_total") - promCounters;
         oursServer.Dispose(); // both stopped by PID before the data folder is deleted
@@ -418,49 +419,4 @@ public static class PromqlCompareCommand
     }
 
     private static string Mb(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:F1} MiB");
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-    private static void Log(string message) =>
-        Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {message}");
-
-    /// <summary>Resident set size and its high-water mark of a process, from <c>/proc/&lt;pid&gt;/status</c>.</summary>
-    private readonly record struct Memory(long Rss, long Peak)
-    {
-        public static Memory Read(int pid)
-        {
-            long rss = 0, peak = 0;
-            foreach (var line in File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status"))
-            {
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                {
-                    rss = Kilobytes(line);
-                }
-                else if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                {
-                    peak = Kilobytes(line);
-                }
-            }
-
-            return new Memory(rss, peak);
-
-            static long Kilobytes(string line) =>
-                long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-        }
-
-        /// <summary>Resets VmHWM to the current RSS ("5" to clear_refs, Linux 4.0+); false when not allowed.</summary>
-        public static bool ResetPeak(int pid)
-        {
-            try
-            {
-                File.WriteAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/clear_refs", "5");
-                return true;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return false;
-            }
-        }
-    }
 }

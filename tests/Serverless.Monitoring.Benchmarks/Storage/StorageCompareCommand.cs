@@ -9,6 +9,7 @@ using Serverless.Monitoring.Core.Storage;
 using Serverless.Monitoring.Functions.Adapters.LocalDisk;
 using Serverless.Monitoring.Tests.Dataset;
 using Serverless.Monitoring.Tests.Fixtures;
+using static Serverless.Monitoring.Benchmarks.BenchmarkLog;
 
 namespace Serverless.Monitoring.Benchmarks.Storage;
 
@@ -233,7 +234,4 @@ public static class StorageCompareCommand
 
     private static long FolderBytes(string path) =>
         new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
-
-    private static void Log(string message) =>
-        Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {message}");
 }
