@@ -70,15 +70,7 @@ public static class GoFloatFormatter
         return Encoding.ASCII.GetString(buffer[..Format(value, format, buffer)]);
     }
 
-    /// <summary>Writes the decimal digits of <paramref name="value"/> (no leading zeros) into <paramref name="destination"/>; returns their count.</summary>
-    public static int WriteDigits(ulong value, Span<byte> destination)
-    {
-        var length = ShortestDecimal.DecimalLength(value);
-        WriteDigits(value, length, destination);
-        return length;
-    }
-
-    // The digits of value, exactly length of them, into destination[..length].
+    // The digits of value, exactly length of them (ShortestDecimal.DecimalLength), into destination[..length].
     private static void WriteDigits(ulong value, int length, Span<byte> destination)
     {
         var i = length;

@@ -24,9 +24,6 @@ internal readonly record struct ShortestDecimal(ulong Significand, int Exponent)
     private static readonly ulong[] Pow5InverseSplit = BuildInverseTable();
     private static readonly ulong[] Pow5Split = BuildTable();
 
-    /// <summary>The number of decimal digits of <see cref="Significand"/> (1 to 17).</summary>
-    public int DigitCount => DecimalLength(Significand);
-
     /// <summary>The shortest decimal of a finite, non-zero double's magnitude (its sign is ignored).</summary>
     public static ShortestDecimal Of(double value)
     {

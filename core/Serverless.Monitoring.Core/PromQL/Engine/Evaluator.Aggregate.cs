@@ -1,6 +1,5 @@
 using System.Globalization;
 using Serverless.Monitoring.Core.Model;
-using Serverless.Monitoring.Core.Text;
 
 namespace Serverless.Monitoring.Core.PromQL.Engine;
 
@@ -42,7 +41,7 @@ internal sealed partial class Evaluator
 
             if (param >= long.MaxValue || param <= long.MinValue)
             {
-                throw new PromQLEvaluationException($"Scalar value {FormatFloat(param)} overflows int64");
+                throw new PromQLEvaluationException($"Scalar value {Printer.FormatNumber(param)} overflows int64");
             }
         }
 
@@ -120,7 +119,7 @@ internal sealed partial class Evaluator
                     result.Add(new VSample(key, t, Quantile(param, g.Select(x => x.F).ToList())));
                     break;
                 case TokenKind.CountValues:
-                    foreach (var cv in g.GroupBy(x => FormatFloat(x.F)).OrderBy(x => x.Key, StringComparer.Ordinal))
+                    foreach (var cv in g.GroupBy(x => Printer.FormatNumber(x.F)).OrderBy(x => x.Key, StringComparer.Ordinal))
                     {
                         result.Add(new VSample(new LabelSetBuilder(key).Set(label!, cv.Key).Build(), t, cv.Count()));
                     }
@@ -331,7 +330,4 @@ internal sealed partial class Evaluator
         var weight = rank - Math.Floor(rank);
         return (values[lower] * (1 - weight)) + (values[upper] * weight);
     }
-
-    /// <summary>Go's <c>strconv.FormatFloat(v, 'f', -1, 64)</c>, as count_values and error texts print values.</summary>
-    internal static string FormatFloat(double v) => GoFloatFormatter.Format(v, 'f');
 }

@@ -189,12 +189,12 @@ internal sealed partial class Evaluator
                     var tf = ((ScalarValue)Eval(c.Args[2], t)).V;
                     if (sf <= 0 || sf >= 1)
                     {
-                        throw new PromQLEvaluationException($"invalid smoothing factor. Expected: 0 < sf < 1, got: {FormatFloat(sf)}");
+                        throw new PromQLEvaluationException($"invalid smoothing factor. Expected: 0 < sf < 1, got: {Printer.FormatNumber(sf)}");
                     }
 
                     if (tf <= 0 || tf >= 1)
                     {
-                        throw new PromQLEvaluationException($"invalid trend factor. Expected: 0 < tf < 1, got: {FormatFloat(tf)}");
+                        throw new PromQLEvaluationException($"invalid trend factor. Expected: 0 < tf < 1, got: {Printer.FormatNumber(tf)}");
                     }
 
                     return OverTime(m, t, (p, _) => HoltWinters(p, sf, tf), dropName: true);
@@ -862,7 +862,7 @@ internal sealed partial class Evaluator
     /// <summary>OpenMetrics float text: integers get a trailing <c>.0</c> (<c>1.0</c>, <c>0.25</c>).</summary>
     private static string FormatOpenMetricsFloat(double v)
     {
-        var text = FormatFloat(v);
+        var text = Printer.FormatNumber(v);
         return double.IsFinite(v) && !text.Contains('.', StringComparison.Ordinal) && !text.Contains('e', StringComparison.Ordinal) ? text + ".0" : text;
     }
 
