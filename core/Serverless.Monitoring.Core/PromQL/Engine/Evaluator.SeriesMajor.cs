@@ -102,39 +102,12 @@ internal sealed partial class Evaluator
                     last++;
                 }
 
-                if (endpoints != EndpointKind.None && last > first && staleBefore[last] == staleBefore[first]
-                    && (endpoints != EndpointKind.CounterRate || last - first < 2 || resetsBefore[last] == resetsBefore[first + 1]))
-                {
-                    // No stale marker and no counter reset in the window: the function needs only
-                    // its ends (the same arithmetic as over the copied window, so the same bits).
-                    var count = last - first;
-                    Limiter.Add(count - held);
-                    held = count;
-                    if (!noted && count >= 2)
-                    {
-                        noted = true;
-                        points.Clear();
-                        points.Add(new Sample(s.Ts[first], s.Vs[first]));
-                        points.Add(new Sample(s.Ts[last - 1], s.Vs[last - 1]));
-                        NoteNonCounters(c, window, new VectorValue([]));
-                    }
-
-                    if (count >= 2 && FromEndpoints(endpoints, name, s, first, last, from, refT) is { } fast)
-                    {
-                        steps[k]!.Add(new VSample(metric, t, fast));
-                        produced++;
-                        if (!counted)
-                        {
-                            counted = true;
-                            distinctOutputs &= outputs.Add(metric);
-                        }
-                    }
-
-                    continue;
-                }
-
+                // No stale marker and no counter reset in the window: the function needs only its
+                // ends (the same arithmetic as over the copied window, so the same bits).
+                var fromEnds = endpoints != EndpointKind.None && last > first && staleBefore[last] == staleBefore[first]
+                    && (endpoints != EndpointKind.CounterRate || last - first < 2 || resetsBefore[last] == resetsBefore[first + 1]);
                 points.Clear();
-                for (var i = first; i < last; i++)
+                for (var i = first; !fromEnds && i < last; i++)
                 {
                     if (!StaleMarker.IsStale(s.Vs[i]))
                     {
@@ -142,25 +115,36 @@ internal sealed partial class Evaluator
                     }
                 }
 
-                Limiter.Add(points.Count - held);
-                held = points.Count;
-                if (points.Count == 0)
+                var count = fromEnds ? last - first : points.Count;
+                Limiter.Add(count - held);
+                held = count;
+                if (count == 0)
                 {
                     continue;
                 }
 
-                if (!noted && points.Count >= 2)
+                if (!noted && count >= 2)
                 {
                     // Upstream notes a series only where it gives a result (two or more samples).
                     noted = true;
+                    if (fromEnds)
+                    {
+                        // The note looks at the window's length only.
+                        points.Add(new Sample(s.Ts[first], s.Vs[first]));
+                        points.Add(new Sample(s.Ts[last - 1], s.Vs[last - 1]));
+                    }
+
                     NoteNonCounters(c, window, new VectorValue([]));
                 }
 
                 window.RangeStart = from;
                 window.RangeEnd = refT;
-                if (f(points, window) is { } value)
+                var value = !fromEnds ? f(points, window)
+                    : count >= 2 ? FromEndpoints(endpoints, name, s, first, last, from, refT)
+                    : null;
+                if (value is { } v)
                 {
-                    steps[k]!.Add(new VSample(metric, t, value));
+                    steps[k]!.Add(new VSample(metric, t, v));
                     produced++;
                     if (!counted)
                     {
