@@ -105,7 +105,7 @@ internal sealed partial class Evaluator
                 // No stale marker and no counter reset in the window: the function needs only its
                 // ends (the same arithmetic as over the copied window, so the same bits).
                 var fromEnds = endpoints != EndpointKind.None && last > first && staleBefore[last] == staleBefore[first]
-                    && (endpoints != EndpointKind.CounterRate || last - first < 2 || resetsBefore[last] == resetsBefore[first + 1]);
+                    && (!IsCounterFunction(endpoints) || last - first < 2 || resetsBefore[last] == resetsBefore[first + 1]);
                 points.Clear();
                 for (var i = first; !fromEnds && i < last; i++)
                 {
@@ -140,7 +140,7 @@ internal sealed partial class Evaluator
                 window.RangeStart = from;
                 window.RangeEnd = refT;
                 var value = !fromEnds ? f(points, window)
-                    : count >= 2 ? FromEndpoints(endpoints, name, s, first, last, from, refT)
+                    : count >= 2 ? FromEndpoints(endpoints, s, first, last, from, refT)
                     : null;
                 if (value is { } v)
                 {
@@ -174,29 +174,33 @@ internal sealed partial class Evaluator
     private enum EndpointKind
     {
         None,
-        CounterRate,
+        Rate,
+        Increase,
         Delta,
-        Instant,
+        IRate,
+        IDelta,
     }
 
     private static EndpointKind EndpointFunction(string name) => name switch
     {
-        "rate" or "increase" => EndpointKind.CounterRate,
+        "rate" => EndpointKind.Rate,
+        "increase" => EndpointKind.Increase,
         "delta" => EndpointKind.Delta,
-        "irate" or "idelta" => EndpointKind.Instant,
+        "irate" => EndpointKind.IRate,
+        "idelta" => EndpointKind.IDelta,
         _ => EndpointKind.None,
     };
 
-    private static double? FromEndpoints(EndpointKind kind, string name, LoadedSeries s, int first, int last, long rangeStart, long rangeEnd)
+    private static bool IsCounterFunction(EndpointKind kind) => kind is EndpointKind.Rate or EndpointKind.Increase;
+
+    private static double? FromEndpoints(EndpointKind kind, LoadedSeries s, int first, int last, long rangeStart, long rangeEnd)
     {
         var head = new Sample(s.Ts[first], s.Vs[first]);
         var tail = new Sample(s.Ts[last - 1], s.Vs[last - 1]);
-        return kind switch
-        {
-            EndpointKind.Instant => Instant(new Sample(s.Ts[last - 2], s.Vs[last - 2]), tail, isRate: name == "irate"),
-            _ => Extrapolate(tail.Value - head.Value, head, tail.TimestampMs, last - first, rangeStart, rangeEnd,
-                isCounter: kind == EndpointKind.CounterRate, isRate: name == "rate"),
-        };
+        return kind is EndpointKind.IRate or EndpointKind.IDelta
+            ? Instant(new Sample(s.Ts[last - 2], s.Vs[last - 2]), tail, isRate: kind == EndpointKind.IRate)
+            : Extrapolate(tail.Value - head.Value, head, tail.TimestampMs, last - first, rangeStart, rangeEnd,
+                isCounter: IsCounterFunction(kind), isRate: kind == EndpointKind.Rate);
     }
 
     /// <summary>
