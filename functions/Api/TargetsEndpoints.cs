@@ -1,3 +1,4 @@
+using Serverless.Monitoring.Core.Discovery;
 using System.Globalization;
 using System.Text.Json;
 using Serverless.Monitoring.Core.Model;
@@ -15,7 +16,7 @@ internal static class TargetsEndpoints
 {
     public static IEndpointRouteBuilder MapTargetsEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/v1/targets", static (HttpContext context, ScrapeManager manager, TargetDiscovery discovery) =>
+        endpoints.MapGet("/api/v1/targets", static (HttpContext context, ScrapeManager manager, DiscoveryManager discovery) =>
         {
             var state = context.Request.Query["state"].ToString();
             var pool = context.Request.Query["scrapePool"].ToString();
@@ -28,7 +29,7 @@ internal static class TargetsEndpoints
         return endpoints;
     }
 
-    private static async Task WriteTargetsAsync(Stream stream, ScrapeManager manager, TargetDiscovery discovery, string state, string pool)
+    private static async Task WriteTargetsAsync(Stream stream, ScrapeManager manager, DiscoveryManager discovery, string state, string pool)
     {
         var showActive = state.Length == 0 || state is "active" or "any";
         var showDropped = state.Length == 0 || state is "dropped" or "any";

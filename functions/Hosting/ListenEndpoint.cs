@@ -6,44 +6,15 @@ using Microsoft.Extensions.Options;
 namespace Serverless.Monitoring.Functions.Hosting;
 
 /// <summary>
-/// Where the HTTP server listens. When the Functions host starts us as a custom handler it sets
-/// <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> (older hosts <c>FUNCTIONS_HTTPWORKER_PORT</c>) and calls
-/// <c>http://127.0.0.1:&lt;port&gt;</c>; otherwise <c>Web:ListenAddress</c>
-/// (<c>--web.listen-address</c>), by default <c>localhost:9090</c> like Prometheus's port.
+/// Where the embedded server listens: <c>Web:ListenAddress</c> (<c>--web.listen-address</c>), by
+/// default <c>localhost:9090</c> like Prometheus's port.
 /// </summary>
 internal sealed record ListenEndpoint(string Host, int Port, string Source)
 {
-    public const string CustomHandlerPortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
-    public const string LegacyHttpWorkerPortVariable = "FUNCTIONS_HTTPWORKER_PORT";
-
-    /// <summary>True when the Functions host started us as its custom handler.</summary>
-    public static bool IsCustomHandler(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        return !string.IsNullOrWhiteSpace(configuration[CustomHandlerPortVariable])
-            || !string.IsNullOrWhiteSpace(configuration[LegacyHttpWorkerPortVariable]);
-    }
-
     /// <summary>Resolves the endpoint; throws <see cref="OptionsValidationException"/> with a clear message when a setting is malformed.</summary>
     public static ListenEndpoint Resolve(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        foreach (var variable in new[] { CustomHandlerPortVariable, LegacyHttpWorkerPortVariable })
-        {
-            var raw = configuration[variable];
-            if (string.IsNullOrWhiteSpace(raw))
-            {
-                continue;
-            }
-
-            if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
-            {
-                throw Invalid($"{variable} must be a port number from 1 to 65535, not '{raw}'.");
-            }
-
-            return new ListenEndpoint("127.0.0.1", port, variable);
-        }
-
         var address = configuration[$"{WebOptions.SectionName}:{nameof(WebOptions.ListenAddress)}"];
         return string.IsNullOrWhiteSpace(address)
             ? Parse(WebOptions.DefaultListenAddress, "default")

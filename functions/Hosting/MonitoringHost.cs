@@ -1,14 +1,15 @@
 using Microsoft.Extensions.Options;
 using Serverless.Monitoring.Core.Config;
 using Serverless.Monitoring.Core.Instrumentation;
-using Serverless.Monitoring.Functions.Api;
-using Serverless.Monitoring.Functions.Invocations;
+using Serverless.Monitoring.Functions.Embedded;
 using Serverless.Monitoring.Functions.Scraping;
 
 namespace Serverless.Monitoring.Functions.Hosting;
 
 /// <summary>
-/// Composes the embedded server and the custom handler (they are the same ASP.NET Core app):
+/// Composes the embedded server (<c>dotnet run --project functions</c>, like <c>./prometheus</c>):
+/// the services both hosts share (<see cref="MonitoringServices"/>), Kestrel on the listen address
+/// with the web config, and the loops that drive the jobs (<c>Embedded/</c>).
 /// <see cref="CreateOptions"/> → <c>WebApplication.CreateSlimBuilder</c> →
 /// <see cref="AddMonitoringHost"/> → <c>Build</c> → <see cref="UseMonitoringHost"/> →
 /// <see cref="RunMonitoringHostAsync"/>. Nothing heavy runs before Kestrel binds.
@@ -89,25 +90,10 @@ internal static class MonitoringHost
             });
         });
 
-        var services = builder.Services;
-        services.AddMonitoringOptions();
-        services.AddMonitoringStorage();
-        services.AddSingleton<StorageEngineAccessor>();
-        services.AddMonitoringScraping();
-        services.AddFunctionInvocations();
-        services.AddSingleton(BuildInfo.Current);
-        services.AddSingleton<ReadinessState>();
-        services.AddSingleton(provider =>
-        {
-            var registry = new MetricRegistry();
-            ProcessMetrics.Register(registry);
-            RuntimeMetrics.Register(registry);
-            RuntimeMetrics.RegisterBuildInfo(registry, provider.GetRequiredService<BuildInfo>());
-            return registry;
-        });
-        services.AddSingleton<HttpMetrics>();
-        services.AddSingleton<WebConfigSource>();
-        services.AddSingleton<BasicAuthVerifier>();
+        builder.Services.AddMonitoringServices();
+        builder.Services.AddSingleton<WebConfigSource>();
+        builder.Services.AddSingleton<BasicAuthVerifier>();
+        builder.Services.AddEmbeddedLoops();
         return builder;
     }
 
@@ -122,18 +108,7 @@ internal static class MonitoringHost
 
         // WebApplication runs routing first, so the middleware sees the matched route pattern.
         app.UseMiddleware<HttpMetricsMiddleware>();
-
-        // The custom handler's POST /<Function> invocation endpoints (Invocations/).
-        if (app.Services.GetRequiredService<HostingMode>().IsCustomHandler)
-        {
-            app.MapFunctionInvocations();
-        }
-
-        app.MapStatusEndpoints();
-        app.MapMetricsEndpoint();
-        app.MapTargetsEndpoints();
-        app.MapRemoteStorageEndpoints();
-        app.MapApiEndpoints();
+        app.MapMonitoringEndpoints();
         return app;
     }
 
@@ -172,7 +147,8 @@ internal static class MonitoringHost
         }
     }
 
-    private static List<string> StartupFailures(Exception exception) => exception switch
+    /// <summary>The plain reasons a start-up failed (bad settings, a broken file, a port in use); empty for anything else.</summary>
+    internal static List<string> StartupFailures(Exception exception) => exception switch
     {
         OptionsValidationException options => [.. options.Failures],
         AggregateException aggregate => [.. aggregate.InnerExceptions.SelectMany(StartupFailures)],

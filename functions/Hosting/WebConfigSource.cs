@@ -15,7 +15,6 @@ internal sealed class WebConfigSource
     public static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
 
     private readonly string _path;
-    private readonly bool _customHandler;
     private readonly ILogger<WebConfigSource> _logger;
     private readonly Lock _gate = new();
     private Loaded? _loaded;
@@ -28,7 +27,6 @@ internal sealed class WebConfigSource
     {
         ArgumentNullException.ThrowIfNull(configuration);
         _path = configuration[$"{WebOptions.SectionName}:{nameof(WebOptions.ConfigFile)}"]?.Trim() ?? string.Empty;
-        _customHandler = ListenEndpoint.IsCustomHandler(configuration);
         _logger = logger;
     }
 
@@ -72,13 +70,6 @@ internal sealed class WebConfigSource
             {
                 _loaded = new Loaded(WebConfig.Default, []);
                 return WebConfig.Default;
-            }
-
-            if (_customHandler)
-            {
-                throw new ConfigException(
-                    $"Web:ConfigFile (--web.config.file) is for the embedded server; under the Functions host ({ListenEndpoint.CustomHandlerPortVariable} is set) " +
-                    "callers are authenticated by function keys or App Service Authentication. Remove the setting.");
             }
 
             WebConfig config;

@@ -10,7 +10,7 @@ namespace Serverless.Monitoring.Functions.Scraping;
 /// line and field), reloaded on <c>POST /-/reload</c> and SIGHUP. A reload that fails keeps the
 /// running config and says why, as Prometheus does.
 /// </summary>
-internal sealed class PrometheusConfigSource : IDisposable
+internal sealed class PrometheusConfigSource : IPrometheusConfigSource, IDisposable
 {
     private readonly ScrapeOptions _options;
     private readonly ILogger<PrometheusConfigSource> _logger;

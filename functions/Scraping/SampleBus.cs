@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Serverless.Monitoring.Core.Bus;
+using Serverless.Monitoring.Core.Instrumentation;
 using Serverless.Monitoring.Core.Ports;
 using Serverless.Monitoring.Functions.Hosting;
 
@@ -14,7 +15,7 @@ internal sealed class SampleBus
     /// <summary>The setting naming the event hub (as the trigger's <c>%EventHubName%</c>).</summary>
     public const string EventHubNameSetting = "EventHubName";
 
-    public SampleBus(IOptions<ScrapeOptions> options, IStorageProvider storage, IConfiguration configuration)
+    public SampleBus(IOptions<ScrapeOptions> options, IStorageProvider storage, IConfiguration configuration, MetricRegistry metrics)
     {
         var settings = options.Value;
         ISampleTransport transport;
@@ -34,7 +35,7 @@ internal sealed class SampleBus
             transport = InProcess;
         }
 
-        Publisher = new SamplePublisher(transport);
+        Publisher = new SamplePublisher(transport, metrics);
     }
 
     private static Adapters.Bus.EventHubsConnection EventHubs(IConfiguration configuration)

@@ -13,7 +13,7 @@ public sealed class StorageQueueConsumer
 {
     private readonly IMessageQueue _queue;
     private readonly IMessageQueue? _poison;
-    private readonly IngestProcessor _processor;
+    private readonly Func<IReadOnlyList<BusMessage>, CancellationToken, Task<IngestOutcome>> _ingest;
     private readonly StorageQueueConsumerOptions _options;
     private readonly TimeProvider _time;
     private readonly Action<string>? _log;
@@ -25,15 +25,27 @@ public sealed class StorageQueueConsumer
         StorageQueueConsumerOptions? options = null,
         TimeProvider? time = null,
         Action<string>? log = null)
+        : this(queue, (processor ?? throw new ArgumentNullException(nameof(processor))).ProcessAsync, poisonQueue, options, time, log)
+    {
+    }
+
+    /// <param name="ingest">Stores a batch (the host passes the ingest job run by its job runner).</param>
+    public StorageQueueConsumer(
+        IMessageQueue queue,
+        Func<IReadOnlyList<BusMessage>, CancellationToken, Task<IngestOutcome>> ingest,
+        IMessageQueue? poisonQueue = null,
+        StorageQueueConsumerOptions? options = null,
+        TimeProvider? time = null,
+        Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        ArgumentNullException.ThrowIfNull(processor);
+        ArgumentNullException.ThrowIfNull(ingest);
         _options = options ?? new StorageQueueConsumerOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.BatchSize, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.BatchSize, 32, nameof(options));
         _queue = queue;
         _poison = poisonQueue;
-        _processor = processor;
+        _ingest = ingest;
         _time = time ?? TimeProvider.System;
         _log = log;
     }
@@ -56,7 +68,7 @@ public sealed class StorageQueueConsumer
             messages.Add(new BusMessage(id, m.Body));
         }
 
-        var outcome = await _processor.ProcessAsync(messages, cancellationToken).ConfigureAwait(false);
+        var outcome = await _ingest(messages, cancellationToken).ConfigureAwait(false);
         foreach (var id in outcome.Ingested)
         {
             await AckAsync(byId[id], cancellationToken).ConfigureAwait(false);

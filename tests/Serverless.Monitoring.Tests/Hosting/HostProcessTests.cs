@@ -13,22 +13,6 @@ public class HostProcessTests
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
 
     [Fact]
-    public async Task Listens_on_loopback_at_FUNCTIONS_CUSTOMHANDLER_PORT_within_seconds()
-    {
-        var port = FreePort.Get();
-        using var workingDirectory = new TempDirectory("sm-host-");
-        using var app = StartHost(workingDirectory, new() { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(CultureInfo.InvariantCulture) });
-        var started = Stopwatch.StartNew();
-
-        await app.WaitForHttpAsync(new Uri($"http://127.0.0.1:{port}/-/healthy"), StartTimeout);
-        Assert.True(started.Elapsed < StartTimeout);
-
-        using var client = LoopbackHttp.CreateClient(TimeSpan.FromSeconds(5));
-        var buildinfo = await client.GetStringAsync(new Uri($"http://127.0.0.1:{port}/api/v1/status/buildinfo"));
-        Assert.StartsWith("{\"status\":\"success\",\"data\":{\"version\":\"0.1.0\"", buildinfo, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Web_listen_address_flag_is_accepted()
     {
         var port = FreePort.Get();
@@ -40,7 +24,6 @@ public class HostProcessTests
     [Theory]
     [InlineData("Storage__Provider", "Bogus", "Storage:Provider is 'Bogus'; it must be one of: LocalDisk, AzureStorage")]
     [InlineData("Storage__Provider", "AzureStorage", "the connection 'MonitoringStorage' is not configured")]
-    [InlineData("FUNCTIONS_CUSTOMHANDLER_PORT", "x", "FUNCTIONS_CUSTOMHANDLER_PORT must be a port number")]
     public async Task Configuration_errors_exit_1_with_a_clear_message(string variable, string value, string message)
     {
         using var workingDirectory = new TempDirectory("sm-host-");
@@ -128,7 +111,7 @@ public class HostProcessTests
     /// <summary>Runs the built app with dotnet in <paramref name="workingDirectory"/>, without the caller's port variables.</summary>
     internal static ExternalProcess StartHost(TempDirectory workingDirectory, Dictionary<string, string?> environment, params string[] args)
     {
-        foreach (var inherited in new[] { "FUNCTIONS_CUSTOMHANDLER_PORT", "FUNCTIONS_HTTPWORKER_PORT", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS" })
+        foreach (var inherited in new[] { "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS" })
         {
             environment.TryAdd(inherited, null);
         }

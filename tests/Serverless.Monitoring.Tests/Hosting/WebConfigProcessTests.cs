@@ -84,19 +84,6 @@ public sealed class WebConfigProcessTests : IDisposable
         Assert.DoesNotContain("tooshort", app.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Under_the_Functions_host_a_web_config_is_refused()
-    {
-        await File.WriteAllTextAsync(_directory.Combine("web.yml"), $"basic_auth_users:\n  alice: {AliceHash}\n");
-        using var app = HostProcessTests.StartHost(
-            _directory,
-            new() { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = FreePort.Get().ToString(CultureInfo.InvariantCulture), ["Web__ConfigFile"] = "web.yml" });
-
-        var exitCode = await app.WaitForExitAsync(StartTimeout);
-        Assert.True(exitCode == 1, app.Describe($"exited with code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "(still running)"}"));
-        Assert.Contains("Web:ConfigFile (--web.config.file) is for the embedded server", app.Output, StringComparison.Ordinal);
-    }
-
     /// <summary>
     /// Prometheus 2.42 scrapes our <c>/metrics</c> over HTTPS (trusting the test CA, presenting a
     /// client certificate) with basic auth: the job with the right password is up; the one with

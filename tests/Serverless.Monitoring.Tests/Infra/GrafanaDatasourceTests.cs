@@ -69,7 +69,7 @@ public sealed partial class GrafanaDatasourceTests
     public void Its_scrape_interval_is_the_Scrape_timer_period()
     {
         var interval = PrometheusDuration.Parse(Scalar(Map(DataSource(), "jsonData"), "timeInterval"));
-        Assert.Equal(new FunctionsOptions().ScrapePeriodValue, interval);
+        Assert.Equal(Serverless.Monitoring.Functions.FunctionApp.ScrapeFunction.Period, interval);
     }
 
     /// <summary>Grafana's provisioning interpolation: <c>$NAME</c> or <c>${NAME}</c>, the whole value.</summary>

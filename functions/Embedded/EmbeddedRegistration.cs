@@ -1,0 +1,13 @@
+namespace Serverless.Monitoring.Functions.Embedded;
+
+/// <summary>The embedded server's drivers: the loops that stand in for the function app's timers and triggers.</summary>
+internal static class EmbeddedRegistration
+{
+    public static IServiceCollection AddEmbeddedLoops(this IServiceCollection services)
+    {
+        services.AddHostedService<ScrapeLoop>();
+        services.AddHostedService<IngestLoop>();
+        services.AddHostedService<MaintenanceLoop>();
+        return services;
+    }
+}
