@@ -122,6 +122,7 @@ internal static class MonitoringHost
         app.MapStatusEndpoints();
         app.MapMetricsEndpoint();
         app.MapTargetsEndpoints();
+        app.MapLifecycleEndpoints();
         app.MapRemoteStorageEndpoints();
         app.MapApiEndpoints();
         return app;

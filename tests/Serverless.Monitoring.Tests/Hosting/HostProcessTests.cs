@@ -125,6 +125,25 @@ public class HostProcessTests
         }
     }
 
+    [Fact]
+    public async Task Quit_with_the_lifecycle_flag_answers_like_Prometheus_and_stops_gracefully()
+    {
+        using var workingDirectory = new TempDirectory("sm-host-");
+        var port = FreePort.Get();
+        using var app = StartHost(workingDirectory, new(), "--web.enable-lifecycle", $"--web.listen-address=127.0.0.1:{port}");
+        await app.WaitForHttpAsync(new Uri($"http://127.0.0.1:{port}/-/ready"), StartTimeout);
+
+        using var client = LoopbackHttp.CreateClient(TimeSpan.FromSeconds(5));
+        using var quit = await client.PostAsync(new Uri($"http://127.0.0.1:{port}/-/quit"), null);
+        Assert.Equal(System.Net.HttpStatusCode.OK, quit.StatusCode);
+        Assert.Equal("Requesting termination... Goodbye!", await quit.Content.ReadAsStringAsync());
+        Assert.Equal("text/plain; charset=utf-8", quit.Content.Headers.ContentType?.ToString());
+
+        var exitCode = await app.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(exitCode == 0, app.Describe($"exited with code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "(still running)"}"));
+        Assert.Contains("Application is shutting down...", app.Output, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs the built app with dotnet in <paramref name="workingDirectory"/>, without the caller's port variables.</summary>
     internal static ExternalProcess StartHost(TempDirectory workingDirectory, Dictionary<string, string?> environment, params string[] args)
     {
