@@ -112,6 +112,7 @@ internal static class MonitoringHost
 
         // WebApplication runs routing first, so the middleware sees the matched route pattern.
         app.UseMiddleware<HttpMetricsMiddleware>();
+        app.UseMiddleware<UnmatchedPathMiddleware>();
 
         // The custom handler's POST /<Function> invocation endpoints (Invocations/).
         if (app.Services.GetRequiredService<HostingMode>().IsCustomHandler)

@@ -6,7 +6,8 @@ namespace Serverless.Monitoring.Tests.Api;
 /// <summary>
 /// Prometheus's safety defaults: without <c>--web.enable-lifecycle</c>, <c>/-/reload</c> and
 /// <c>/-/quit</c> are refused (403) and without <c>--web.enable-remote-write-receiver</c> the
-/// remote-write receiver is not there (404); each answer compared with a real Prometheus 2.42's.
+/// remote-write receiver is not there (404); and unknown paths get Go's 404 text. Each answer is
+/// compared with a real Prometheus 2.42's.
 /// </summary>
 public sealed class SafetyDefaultsTests(SafetyDefaultsFixture fixture) : IClassFixture<SafetyDefaultsFixture>
 {
@@ -17,6 +18,10 @@ public sealed class SafetyDefaultsTests(SafetyDefaultsFixture fixture) : IClassF
     [InlineData("PUT", "/-/quit", HttpStatusCode.Forbidden, "Lifecycle API is not enabled.")]
     [InlineData("GET", "/-/reload", HttpStatusCode.MethodNotAllowed, "Only POST or PUT requests allowed")]
     [InlineData("GET", "/-/quit", HttpStatusCode.MethodNotAllowed, "Only POST or PUT requests allowed")]
+    [InlineData("GET", "/no/such/path", HttpStatusCode.NotFound, "404 page not found\n")]
+    [InlineData("POST", "/no/such/path", HttpStatusCode.NotFound, "404 page not found\n")]
+    [InlineData("GET", "/api/v1/no_such_endpoint", HttpStatusCode.NotFound, "404 page not found\n")]
+    [InlineData("GET", "/no/such/file.txt", HttpStatusCode.NotFound, "404 page not found\n")]
     public async Task Answers_as_Prometheus_does(string method, string path, HttpStatusCode status, string body)
     {
         using var oursClient = fixture.Ours.CreateClient();
