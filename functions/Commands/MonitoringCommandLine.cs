@@ -59,7 +59,9 @@ internal static class MonitoringCommandLine
         ArgumentNullException.ThrowIfNull(args);
         var overrides = SettingOverrides.Extract(args);
         var context = new CommandContext(output, error, overrides.Settings, interactive);
-        var result = Create(context).Parse(overrides.Rest);
+
+        // No @file response files: an argument starting with @ is a name, as in Prometheus.
+        var result = Create(context).Parse(overrides.Rest, new ParserConfiguration { ResponseFileTokenReplacer = null });
 
         // Our own words for what the parser did not match (as Prometheus's "unknown long flag"); its
         // generic error for the same token is dropped. Help and version clear parse errors, not these.

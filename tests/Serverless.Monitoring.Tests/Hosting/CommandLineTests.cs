@@ -133,6 +133,7 @@ public sealed class CommandLineTests
     [InlineData(new[] { "import", "openmetrics", "x.om", "--storage.tsdb.path", "d", "--Storage:CacheSize=1GB" }, new[] { "Storage:CacheSize=1GB", "Storage:LocalPath=d" })]
     [InlineData(new[] { "import", "openmetrics", "--storage.tsdb.path", "d", "x.om" }, new[] { "Storage:LocalPath=d" })]
     [InlineData(new[] { "--environment=Testing" }, new[] { "environment=Testing" })]
+    [InlineData(new[] { "--config.file", "@p.yml" }, new[] { "Scrape:ConfigFile=@p.yml" })]
     public void Flags_and_overrides_map_onto_configuration_keys(string[] args, string[] settings)
     {
         var parsed = MonitoringCommandLine.Parse(args, TextWriter.Null, TextWriter.Null);
