@@ -12,6 +12,9 @@ internal static class ApiQueryOptions
 {
     public const string SectionName = "Query";
 
+    /// <summary>The section's keys: the command line accepts <c>--Query:Key=value</c> for these only.</summary>
+    public static IReadOnlyList<string> Keys { get; } = ["LookbackDelta", "Timeout", "MaxSamples"];
+
     public static PromQLEngineOptions FromConfiguration(IConfiguration configuration)
     {
         var section = configuration.GetSection(SectionName);

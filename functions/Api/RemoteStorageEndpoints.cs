@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Serverless.Monitoring.Core.Bus;
 using Serverless.Monitoring.Core.Storage;
 using Serverless.Monitoring.Functions.Hosting;
@@ -7,7 +8,8 @@ namespace Serverless.Monitoring.Functions.Api;
 
 /// <summary>
 /// Remote write 1.0 receiver (<c>POST /api/v1/write</c>: snappy protobuf onto the same sample bus
-/// the scraper uses; 204, or 400 with the reason and nothing stored) and remote read
+/// the scraper uses; 204, or 400 with the reason and nothing stored; 404 unless
+/// <see cref="WebOptions.EnableRemoteWriteReceiver"/>, as upstream) and remote read
 /// (<c>POST /api/v1/read</c>, samples response).
 /// </summary>
 internal static class RemoteStorageEndpoints
@@ -25,8 +27,18 @@ internal static class RemoteStorageEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> WriteAsync(HttpContext context, SampleBus bus)
+    private static async Task<IResult> WriteAsync(HttpContext context, IOptions<WebOptions> web, SampleBus bus)
     {
+        if (!web.Value.EnableRemoteWriteReceiver)
+        {
+            // Prometheus 3's text (2.42 still names the old --enable-feature=remote-write-receiver).
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            return Results.Text(
+                "remote write receiver needs to be enabled with --web.enable-remote-write-receiver\n",
+                "text/plain; charset=utf-8",
+                statusCode: StatusCodes.Status404NotFound);
+        }
+
         var body = await ReadBodyAsync(context.Request, context.RequestAborted);
         if (body is null)
         {

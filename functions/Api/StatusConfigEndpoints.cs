@@ -84,6 +84,8 @@ internal static class StatusConfigEndpoints
         {
             ["config.file"] = scrape.ConfigFile,
             ["web.listen-address"] = web.ListenAddress,
+            ["web.enable-lifecycle"] = web.EnableLifecycle ? "true" : "false",
+            ["web.enable-remote-write-receiver"] = web.EnableRemoteWriteReceiver ? "true" : "false",
             ["storage.tsdb.path"] = storage.LocalPath,
             ["storage.tsdb.retention.time"] = storage.RetentionTime,
             ["storage.tsdb.retention.size"] = storage.RetentionSize,

@@ -9,8 +9,7 @@ namespace Serverless.Monitoring.Functions.Api;
 
 /// <summary>
 /// <c>/api/v1/targets</c> in Prometheus's JSON shape (active and dropped targets, filtered by
-/// <c>state</c> and <c>scrapePool</c>) and <c>/-/reload</c> (POST or PUT; 500 with the reason
-/// when the new config is broken, the running one staying in force).
+/// <c>state</c> and <c>scrapePool</c>).
 /// </summary>
 internal static class TargetsEndpoints
 {
@@ -22,10 +21,6 @@ internal static class TargetsEndpoints
             var pool = context.Request.Query["scrapePool"].ToString();
             return Results.Stream(stream => WriteTargetsAsync(stream, manager, discovery, state, pool), "application/json");
         });
-        endpoints.MapMethods("/-/reload", ["POST", "PUT"], static (PrometheusConfigSource config) =>
-            config.Reload() is { } error
-                ? Results.Text($"failed to reload config: {error}\n", "text/plain; charset=utf-8", statusCode: StatusCodes.Status500InternalServerError)
-                : Results.Ok());
         return endpoints;
     }
 

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime;
@@ -21,25 +22,66 @@ internal static class ImportCommand
 {
     public const string Name = "import";
 
-    private const string Usage =
-        "usage: import openmetrics <file> [--max-batch-samples N] [--parallelism N] [--no-compact] [--storage.tsdb.path=DIR | --Storage:Provider=AzureStorage ...]";
-
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, bool? interactive = null, CancellationToken cancellationToken = default)
+    public static Command Create(CommandContext context)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(error);
-        if (!TryParse(args, out var file, out var options, out var hostArgs, out var problem))
+        ArgumentNullException.ThrowIfNull(context);
+        var defaults = new ImportOptions();
+        var file = new Argument<string>("file")
         {
-            await error.WriteLineAsync(problem);
-            await error.WriteLineAsync(Usage);
-            return 2;
-        }
+            Description = "An OpenMetrics text file: every sample with a timestamp, # EOF at the end. Relative to the working directory.",
+        };
+        var maxBatchSamples = PositiveNumber("--max-batch-samples", $"Samples gathered per stored batch (default {defaults.MaxBatchSamples}).");
+        var parallelism = PositiveNumber("--parallelism", $"Batches stored at once while the file is read (default {defaults.IngestParallelism}).");
+        var noCompact = new Option<bool>("--no-compact") { Description = "Leave the stored batches uncompacted." };
+        var openMetrics = new Command(
+            "openmetrics",
+            "Store an OpenMetrics file in the configured storage, as promtool tsdb create-blocks-from openmetrics does; re-importing it stores nothing twice.")
+        {
+            file, maxBatchSamples, parallelism, noCompact,
+        };
+        openMetrics.SetAction((parseResult, cancellationToken) =>
+        {
+            var options = defaults with { Compact = !parseResult.GetValue(noCompact) };
+            if (parseResult.GetResult(maxBatchSamples) is not null)
+            {
+                options = options with { MaxBatchSamples = parseResult.GetValue(maxBatchSamples) };
+            }
 
+            if (parseResult.GetResult(parallelism) is not null)
+            {
+                options = options with { IngestParallelism = parseResult.GetValue(parallelism) };
+            }
+
+            return RunAsync(parseResult.GetRequiredValue(file), options, context.HostArgs(parseResult), context, cancellationToken);
+        });
+
+        return new Command(Name, "Store samples from a file in the configured storage: import openmetrics <file>.") { openMetrics };
+    }
+
+    private static Option<int> PositiveNumber(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "N",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1)
+            {
+                return value;
+            }
+
+            result.AddError($"{name} must be a positive integer, not '{text}'");
+            return 0;
+        },
+    };
+
+    private static async Task<int> RunAsync(string file, ImportOptions options, string[] hostArgs, CommandContext context, CancellationToken cancellationToken)
+    {
+        var (output, error) = (context.Output, context.Error);
         if (!File.Exists(file))
         {
             await error.WriteLineAsync($"import: {file}: no such file");
-            return 2;
+            return MonitoringCommandLine.UsageError;
         }
 
         await using var app = MonitoringHost.Build(hostArgs);
@@ -58,13 +100,13 @@ internal static class ImportCommand
                 await error.WriteLineAsync("  " + failure);
             }
 
-            return 2;
+            return MonitoringCommandLine.UsageError;
         }
 
         var target = storage.Provider == StorageProvider.LocalDisk
             ? $"local disk {Path.GetFullPath(storage.LocalPath)}"
             : $"Azure Storage (connection {storage.Connection})";
-        var progress = new ProgressReporter(output, interactive ?? (ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected));
+        var progress = new ProgressReporter(output, context.Interactive);
         await output.WriteLineAsync($"Importing {file} into {target}");
 
         // A bulk job: no background (concurrent) GC competing with parsing and encoding for the
@@ -115,71 +157,6 @@ internal static class ImportCommand
             string.Create(inv, $"  blocks:   {r.Blocks} covering the data ({r.Batches} batches: {r.BlocksWritten} level-0 blocks written, {r.BlocksReplayed} already stored; {r.BlocksMerged} merged by compaction)"),
             string.Create(inv, $"  elapsed:  {r.Elapsed.TotalSeconds:F1} s"),
             string.Create(inv, $"  rate:     {r.SamplesPerSecond:N0} samples/s"));
-    }
-
-    private static bool TryParse(string[] args, out string file, out ImportOptions options, out string[] hostArgs, out string problem)
-    {
-        file = string.Empty;
-        options = new ImportOptions();
-        problem = string.Empty;
-        var rest = new List<string>();
-        var positional = new List<string>();
-        for (var i = 0; i < args.Length; i++)
-        {
-            var arg = args[i];
-            switch (arg)
-            {
-                case "--max-batch-samples" or "--parallelism" when i + 1 >= args.Length:
-                    problem = $"import: {arg} needs a value";
-                    hostArgs = [];
-                    return false;
-                case "--max-batch-samples" or "--parallelism":
-                    if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
-                    {
-                        problem = $"import: {arg} must be a positive integer, not '{args[i]}'";
-                        hostArgs = [];
-                        return false;
-                    }
-
-                    options = arg == "--parallelism" ? options with { IngestParallelism = n } : options with { MaxBatchSamples = n };
-                    break;
-                case "--no-compact":
-                    options = options with { Compact = false };
-                    break;
-                case "-h" or "--help":
-                    problem = "import: stores an OpenMetrics file (with timestamps, as promtool tsdb create-blocks-from openmetrics takes) in the configured storage.";
-                    hostArgs = [];
-                    return false;
-                default:
-                    if (arg.StartsWith('-'))
-                    {
-                        // A setting for the storage configuration, with its value when given separately.
-                        rest.Add(arg);
-                        if (!arg.Contains('=', StringComparison.Ordinal) && i + 1 < args.Length && !args[i + 1].StartsWith('-'))
-                        {
-                            rest.Add(args[++i]);
-                        }
-                    }
-                    else
-                    {
-                        positional.Add(arg);
-                    }
-
-                    break;
-            }
-        }
-
-        hostArgs = [.. rest];
-        if (positional.Count != 2 || positional[0] != "openmetrics")
-        {
-            problem = positional.Count > 0 && positional[0] != "openmetrics"
-                ? $"import: unknown format '{positional[0]}' (only openmetrics)"
-                : "import: expected: openmetrics <file>";
-            return false;
-        }
-
-        file = positional[1];
-        return true;
     }
 
     /// <summary>A redrawn bar on a terminal; otherwise a line per 10 % of the file (or per 10 s).</summary>

@@ -16,6 +16,7 @@ internal sealed class HttpApiPipeline
         var app = new ApplicationBuilder(services);
         app.UseRouting();
         app.UseMiddleware<HttpMetricsMiddleware>();
+        app.UseMiddleware<UnmatchedPathMiddleware>();
         app.UseEndpoints(static endpoints => endpoints.MapMonitoringEndpoints());
         _pipeline = app.Build();
     }

@@ -19,17 +19,6 @@ internal static class MonitoringHost
     /// <summary>The server's name in human-readable responses.</summary>
     public const string ProductName = "Serverless.Monitoring";
 
-    /// <summary>Prometheus's command-line flags that we honour, mapped to our configuration keys.</summary>
-    private static readonly Dictionary<string, string> PrometheusFlags = new(StringComparer.Ordinal)
-    {
-        ["--web.listen-address"] = $"{WebOptions.SectionName}:{nameof(WebOptions.ListenAddress)}",
-        ["--web.config.file"] = $"{WebOptions.SectionName}:{nameof(WebOptions.ConfigFile)}",
-        ["--storage.tsdb.path"] = $"{StorageOptions.SectionName}:{nameof(StorageOptions.LocalPath)}",
-        ["--storage.tsdb.retention.time"] = $"{StorageOptions.SectionName}:{nameof(StorageOptions.RetentionTime)}",
-        ["--storage.tsdb.retention.size"] = $"{StorageOptions.SectionName}:{nameof(StorageOptions.RetentionSize)}",
-        ["--config.file"] = $"{ScrapeOptions.SectionName}:{nameof(ScrapeOptions.ConfigFile)}",
-    };
-
     /// <summary>
     /// Builder options: the content root (appsettings.json) is the app's own folder, so
     /// <c>dotnet run --project functions</c> from the repository root finds its settings while
@@ -41,7 +30,8 @@ internal static class MonitoringHost
     /// <summary>
     /// The app, built but not started: what the server runs, and what commands run before it
     /// (e.g. <c>import</c>) take their configured services from (the storage provider), so
-    /// both read the same settings the same way.
+    /// both read the same settings the same way. <paramref name="args"/> are configuration keys as
+    /// <c>--Section:Key=value</c> (the command line's flags, already mapped by Commands/SettingFlags).
     /// </summary>
     public static WebApplication Build(string[] args)
     {
@@ -53,7 +43,7 @@ internal static class MonitoringHost
     public static WebApplicationBuilder AddMonitoringHost(this WebApplicationBuilder builder, string[] args)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Configuration.AddCommandLine(args, PrometheusFlags);
+        builder.Configuration.AddCommandLine(args);
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             kestrel.AddServerHeader = false;
@@ -108,6 +98,7 @@ internal static class MonitoringHost
 
         // WebApplication runs routing first, so the middleware sees the matched route pattern.
         app.UseMiddleware<HttpMetricsMiddleware>();
+        app.UseMiddleware<UnmatchedPathMiddleware>();
         app.MapMonitoringEndpoints();
         return app;
     }

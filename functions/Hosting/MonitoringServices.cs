@@ -51,6 +51,7 @@ internal static class MonitoringServices
         endpoints.MapStatusEndpoints();
         endpoints.MapMetricsEndpoint();
         endpoints.MapTargetsEndpoints();
+        endpoints.MapLifecycleEndpoints();
         endpoints.MapRemoteStorageEndpoints();
         endpoints.MapApiEndpoints();
         return endpoints;

@@ -4,6 +4,7 @@ namespace Serverless.Monitoring.Functions.Hosting;
 /// Configuration section <c>Web</c>. <c>ListenAddress</c> is also set by Prometheus's flag
 /// <c>--web.listen-address=host:port</c>, <c>ConfigFile</c> by <c>--web.config.file</c>. Both are
 /// for the embedded server: the Functions host gives us a port and authenticates callers itself.
+/// The two switches are Prometheus's safety defaults, off unless turned on, in both hosts.
 /// </summary>
 internal sealed class WebOptions
 {
@@ -19,4 +20,16 @@ internal sealed class WebOptions
     /// response headers, a rate limit); empty for plain HTTP without authentication.
     /// </summary>
     public string ConfigFile { get; set; } = string.Empty;
+
+    /// <summary>
+    /// <c>POST|PUT /-/reload</c> and <c>/-/quit</c> (Prometheus's <c>--web.enable-lifecycle</c>);
+    /// off, they answer 403, as upstream: anyone who can reach the port could otherwise stop the server.
+    /// </summary>
+    public bool EnableLifecycle { get; set; }
+
+    /// <summary>
+    /// The remote-write receiver at <c>/api/v1/write</c> (Prometheus's
+    /// <c>--web.enable-remote-write-receiver</c>); off, it answers 404, as upstream.
+    /// </summary>
+    public bool EnableRemoteWriteReceiver { get; set; }
 }

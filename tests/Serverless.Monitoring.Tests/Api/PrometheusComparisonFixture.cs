@@ -58,7 +58,7 @@ public sealed class PrometheusComparisonFixture : IAsyncLifetime, IDisposable
         var ourData = _work.Combine("ours-data");
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await ImportCommand.RunAsync(["openmetrics", DatasetPath, $"--storage.tsdb.path={ourData}"], output, error, interactive: false);
+        var code = await MonitoringCommandLine.RunAsync(["import", "openmetrics", DatasetPath, $"--storage.tsdb.path={ourData}"], output, error, interactive: false);
         if (code != 0)
         {
             throw new InvalidOperationException($"import failed ({code.ToString(CultureInfo.InvariantCulture)}): {output}{error}");

@@ -31,6 +31,7 @@ public sealed class RemoteStorageTests : IDisposable
             Settings = new Dictionary<string, string?>
             {
                 ["Scrape:ConfigFile"] = config,
+                ["Web:EnableRemoteWriteReceiver"] = "true",
                 ["Storage:LocalPath"] = _work.Combine("data"),
                 ["Web:ListenAddress"] = $"127.0.0.1:{port}",
             },

@@ -24,6 +24,7 @@ public sealed class RemoteWriteToEventHubsTests : IDisposable
             Settings = new Dictionary<string, string?>
             {
                 ["Scrape:ConfigFile"] = config,
+                ["Web:EnableRemoteWriteReceiver"] = "true",
                 ["Scrape:Bus"] = "EventHubs",
                 ["EventHubConnection"] = $"Endpoint={hub.BaseUri};SharedAccessKeyName=send;SharedAccessKey=c2VjcmV0",
                 ["EventHubName"] = "samples",

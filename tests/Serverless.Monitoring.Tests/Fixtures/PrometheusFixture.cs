@@ -5,7 +5,8 @@ namespace Serverless.Monitoring.Tests.Fixtures;
 /// <summary>
 /// A real Prometheus (Debian's <c>prometheus</c>) on a free loopback port with a generated
 /// configuration and TSDB in a temporary directory deleted on dispose, with
-/// <c>--web.enable-lifecycle</c> and <c>--web.enable-remote-write-receiver</c>. Ready when
+/// <c>--web.enable-lifecycle</c> and <c>--web.enable-remote-write-receiver</c> unless
+/// <see cref="PrometheusOptions.EnableLifecycleAndRemoteWrite"/> says otherwise. Ready when
 /// <c>GET /-/ready</c> answers 200. Use it as an <c>IClassFixture&lt;PrometheusFixture&gt;</c>
 /// (default options) or start one with <see cref="StartAsync"/>.
 /// </summary>
@@ -126,8 +127,7 @@ public sealed class PrometheusFixture : IAsyncLifetime, IDisposable
             $"--config.file={_configPath}",
             $"--storage.tsdb.path={_directory.Combine("data")}",
             $"--web.listen-address=127.0.0.1:{_port.ToString(CultureInfo.InvariantCulture)}",
-            "--web.enable-lifecycle",
-            "--web.enable-remote-write-receiver",
+            .. _options.EnableLifecycleAndRemoteWrite ? ["--web.enable-lifecycle", "--web.enable-remote-write-receiver"] : Array.Empty<string>(),
             .. _options.ExtraArguments,
         ];
         _process = ExternalProcess.Start("prometheus", binary, arguments, workingDirectory: _directory.Path);

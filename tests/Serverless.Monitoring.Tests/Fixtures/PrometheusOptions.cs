@@ -32,6 +32,12 @@ public sealed class PrometheusOptions
     /// </summary>
     public int? Port { get; set; }
 
+    /// <summary>
+    /// True (default): <c>--web.enable-lifecycle</c> and <c>--web.enable-remote-write-receiver</c>;
+    /// false: Prometheus's own defaults, both off.
+    /// </summary>
+    public bool EnableLifecycleAndRemoteWrite { get; set; } = true;
+
     /// <summary>Arguments added after the fixture's own (e.g. <c>--enable-feature=...</c>).</summary>
     public IList<string> ExtraArguments { get; } = new List<string>();
 

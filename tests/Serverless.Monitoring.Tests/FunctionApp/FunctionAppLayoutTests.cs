@@ -159,13 +159,14 @@ public sealed partial class FunctionAppLayoutTests
             referenced.UnionWith(type.GetProperties().Where(p => p.CanWrite).Select(p => $"{section}__{p.Name}"));
         }
 
-        // The query settings are read by name (Functions.Api.ApiQueryOptions).
-        referenced.UnionWith(["Query__LookbackDelta", "Query__Timeout", "Query__MaxSamples"]);
+        // The query settings are read by name (Functions.Api.ApiQueryOptions); of the web settings, the
+        // function app reads the two that turn endpoints on (the listener and its TLS are the embedded server's).
+        referenced.UnionWith(["Query__LookbackDelta", "Query__Timeout", "Query__MaxSamples", "Web__EnableLifecycle", "Web__EnableRemoteWriteReceiver"]);
 
         var missing = referenced.Where(name => !settings.ContainsKey(name)).Order(StringComparer.Ordinal).ToList();
         Assert.True(missing.Count == 0, "local.settings.sample.json lacks: " + string.Join(", ", missing));
         Assert.Equal("dotnet-isolated", settings["FUNCTIONS_WORKER_RUNTIME"]);
-        Assert.DoesNotContain(settings.Keys, key => key.StartsWith("Web__", StringComparison.Ordinal) || key.StartsWith("Functions__", StringComparison.Ordinal));
+        Assert.DoesNotContain(settings.Keys, key => key is "Web__ListenAddress" or "Web__ConfigFile" || key.StartsWith("Functions__", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -68,13 +68,22 @@ public sealed class FunctionInvocationTests(AzuriteFixture azurite) : IClassFixt
     private static async Task AssertValuesAsync(IHost app, string metric, params double[] expected) =>
         Assert.Equal(expected, await ValuesAsync(app, metric));
 
-    /// <summary>The messages on the bus queue as the queue trigger gets them (with messageEncoding none: the text as stored).</summary>
+    /// <summary>
+    /// The messages on the bus queue as the queue trigger gets them (with messageEncoding none: the
+    /// text as stored), taken off the queue as the host does once their invocations succeed, so no
+    /// test sees another's.
+    /// </summary>
     private async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(string queue = IngestQueueFunction.QueueName)
     {
         var client = new QueueClient(azurite.ConnectionString, queue);
         await client.CreateIfNotExistsAsync();
-        var received = await client.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30));
-        return received.Value;
+        var received = (await client.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30))).Value;
+        foreach (var message in received)
+        {
+            await client.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+        }
+
+        return received;
     }
 
     private static async Task<(int Status, string Body)> HttpAsync<TFunction>(IHost app, Func<TFunction, HttpRequest, Task> run, string method, string pathAndQuery, byte[]? body = null)
@@ -168,7 +177,7 @@ public sealed class FunctionInvocationTests(AzuriteFixture azurite) : IClassFixt
     [Fact]
     public async Task RemoteWrite_answers_after_the_samples_are_on_the_bus_and_Api_serves_them_on_Prometheus_s_paths()
     {
-        using var app = App();
+        using var app = App(new() { ["Web:EnableRemoteWriteReceiver"] = "true" });
         var at = NowMs - 5_000;
         var written = await HttpAsync<RemoteWriteFunction>(app, (f, r) => f.RunAsync(r), "POST", "/api/v1/write", RemoteWriteCodec.Encode(
             [new SeriesSamples(LabelSet.FromStrings("__name__", "fn_written", "job", "fn"), [new Sample(at, 7)])]));
@@ -190,6 +199,19 @@ public sealed class FunctionInvocationTests(AzuriteFixture azurite) : IClassFixt
         var bad = await HttpAsync<ApiFunction>(app, (f, r) => f.RunAsync(r), "GET", "/api/v1/query?query=sum(");
         Assert.Equal(400, bad.Status);
         Assert.Contains("\"errorType\":\"bad_data\"", bad.Body, StringComparison.Ordinal);
+        var unknown = await HttpAsync<ApiFunction>(app, (f, r) => f.RunAsync(r), "GET", "/no/such/path");
+        Assert.Equal((404, "404 page not found\n"), unknown);
+    }
+
+    [Fact]
+    public async Task RemoteWrite_is_refused_unless_the_receiver_is_enabled_as_upstream()
+    {
+        using var app = App();
+        var refused = await HttpAsync<RemoteWriteFunction>(app, (f, r) => f.RunAsync(r), "POST", "/api/v1/write", RemoteWriteCodec.Encode(
+            [new SeriesSamples(LabelSet.FromStrings("__name__", "fn_refused"), [new Sample(NowMs, 1)])]));
+        Assert.Equal(404, refused.Status);
+        Assert.Contains("--web.enable-remote-write-receiver", refused.Body, StringComparison.Ordinal);
+        Assert.Empty(await ReceiveAsync());
     }
 
     [Fact]

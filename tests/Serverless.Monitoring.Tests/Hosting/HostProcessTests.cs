@@ -108,6 +108,53 @@ public class HostProcessTests
         }
     }
 
+    /// <summary>The real executable: a usage error exits 2 at once, naming the flag, and never listens.</summary>
+    [Theory]
+    [InlineData(new[] { "--bogus" }, "unknown flag '--bogus'")]
+    [InlineData(new[] { "--web.listen-address" }, "expected a value for flag '--web.listen-address'")]
+    [InlineData(new[] { "--storage.tsdb.path", "data", "extra" }, "unexpected argument 'extra'")]
+    [InlineData(new[] { "--Storage:LocalPth=x" }, "unknown flag '--Storage:LocalPth'")]
+    [InlineData(new[] { "import", "openmetrics", "x.om", "--bogus" }, "unknown flag '--bogus'")]
+    public async Task Usage_errors_exit_2_naming_the_flag_and_start_nothing(string[] args, string message)
+    {
+        using var workingDirectory = new TempDirectory("sm-host-");
+        using var app = StartHost(workingDirectory, new(), args);
+        var exitCode = await app.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(exitCode == 2, app.Describe($"exited with code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "(still running)"}"));
+        Assert.Contains($"stderr| Serverless.Monitoring: error: {message}", app.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", app.Output, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(workingDirectory.Path));
+    }
+
+    [Fact]
+    public async Task The_listen_address_given_last_after_other_flags_and_their_values_applies()
+    {
+        using var workingDirectory = new TempDirectory("sm-host-");
+        var port = FreePort.Get();
+        using var app = StartHost(workingDirectory, new() { ["Scrape__Enabled"] = "false" }, "--storage.tsdb.path", "elsewhere", "--web.enable-lifecycle", "--web.listen-address", $"127.0.0.1:{port}");
+        await app.WaitForHttpAsync(new Uri($"http://127.0.0.1:{port}/-/ready"), StartTimeout);
+        Assert.Contains($"Now listening on: http://127.0.0.1:{port}", app.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Quit_with_the_lifecycle_flag_answers_like_Prometheus_and_stops_gracefully()
+    {
+        using var workingDirectory = new TempDirectory("sm-host-");
+        var port = FreePort.Get();
+        using var app = StartHost(workingDirectory, new(), "--web.enable-lifecycle", $"--web.listen-address=127.0.0.1:{port}");
+        await app.WaitForHttpAsync(new Uri($"http://127.0.0.1:{port}/-/ready"), StartTimeout);
+
+        using var client = LoopbackHttp.CreateClient(TimeSpan.FromSeconds(5));
+        using var quit = await client.PostAsync(new Uri($"http://127.0.0.1:{port}/-/quit"), null);
+        Assert.Equal(System.Net.HttpStatusCode.OK, quit.StatusCode);
+        Assert.Equal("Requesting termination... Goodbye!", await quit.Content.ReadAsStringAsync());
+        Assert.Equal("text/plain; charset=utf-8", quit.Content.Headers.ContentType?.ToString());
+
+        var exitCode = await app.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(exitCode == 0, app.Describe($"exited with code {exitCode?.ToString(CultureInfo.InvariantCulture) ?? "(still running)"}"));
+        Assert.Contains("Application is shutting down...", app.Output, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs the built app with dotnet in <paramref name="workingDirectory"/>, without the caller's port variables.</summary>
     internal static ExternalProcess StartHost(TempDirectory workingDirectory, Dictionary<string, string?> environment, params string[] args)
     {

@@ -32,8 +32,16 @@ public abstract class ImportCommandTestBase : IDisposable
 
     public void Dispose()
     {
-        Work.Dispose();
+        Dispose(disposing: true);
         GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Work.Dispose();
+        }
     }
 
     protected async Task<string> WriteDatasetAsync(string name = "dataset.om")
@@ -48,8 +56,8 @@ public abstract class ImportCommandTestBase : IDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        string[] args = ["openmetrics", file, .. extra, .. StorageArgs];
-        var code = await ImportCommand.RunAsync(args, output, error, interactive: false);
+        string[] args = ["import", "openmetrics", file, .. extra, .. StorageArgs];
+        var code = await MonitoringCommandLine.RunAsync(args, output, error, interactive: false);
         return (code, output.ToString(), error.ToString());
     }
 
@@ -181,28 +189,69 @@ public sealed class LocalDiskImportCommandTests : ImportCommandTestBase
         var file = await WriteDatasetAsync();
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await ImportCommand.RunAsync(["openmetrics", file, .. StorageArgs], output, error, interactive: true);
+        var code = await MonitoringCommandLine.RunAsync(["import", "openmetrics", file, .. StorageArgs], output, error, interactive: true);
         Assert.True(code == 0, error.ToString());
         Assert.Contains("\r[##############################] 100.0%", output.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("progress:", output.ToString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Usage_errors_exit_with_2()
+    [Theory]
+    [InlineData(new[] { "import", "openmetrics", "missing.om" }, "import: missing.om: no such file")]
+    [InlineData(new[] { "import", "csv", "x" }, "unexpected argument 'csv'")]
+    [InlineData(new[] { "import" }, "'import' expects a command: openmetrics")]
+    [InlineData(new[] { "import", "openmetrics" }, "expected the argument <file>")]
+    [InlineData(new[] { "import", "openmetrics", "x.om", "--parallelism", "0" }, "--parallelism must be a positive integer, not '0'")]
+    [InlineData(new[] { "import", "openmetrics", "x.om", "--max-batch-samples=many" }, "--max-batch-samples must be a positive integer, not 'many'")]
+    [InlineData(new[] { "import", "openmetrics", "x.om", "--max-batch-samples" }, "expected a value for flag '--max-batch-samples'")]
+    [InlineData(new[] { "import", "openmetrics", "x.om", "--web.listen-address=127.0.0.1:1" }, "unknown flag '--web.listen-address'")]
+    public async Task Usage_errors_exit_with_2_naming_the_problem(string[] args, string message)
     {
-        Assert.Equal(2, (await ImportAsync(Work.Combine("missing.om"))).Code);
         using var output = new StringWriter();
         using var error = new StringWriter();
-        Assert.Equal(2, await ImportCommand.RunAsync(["csv", "x"], output, error, interactive: false));
-        Assert.Contains("only openmetrics", error.ToString(), StringComparison.Ordinal);
+        var code = await MonitoringCommandLine.RunAsync(args, output, error, interactive: false);
+        Assert.True(code == 2, error.ToString());
+        Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(string.Empty, output.ToString());
+    }
+
+    [Fact]
+    public async Task A_storage_flag_after_the_file_applies()
+    {
+        var file = await WriteDatasetAsync();
+        var elsewhere = Work.Combine("elsewhere");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await MonitoringCommandLine.RunAsync(["import", "openmetrics", file, "--no-compact", "--storage.tsdb.path", elsewhere], output, error, interactive: false);
+        Assert.True(code == 0, error.ToString());
+        Assert.Contains($"into local disk {elsewhere}", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("0 merged by compaction", output.ToString(), StringComparison.Ordinal);
+        Assert.True(Directory.EnumerateFileSystemEntries(elsewhere).Any());
     }
 }
 
-/// <summary>The same import into Azure Storage (Azurite), configured as the server would be.</summary>
+/// <summary>
+/// The same import into Azure Storage (Azurite), configured as the server would be: the provider on
+/// the command line, the connection string in the environment (under a name of this test's own).
+/// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class AzuriteImportCommandTests(AzuriteFixture azurite) : ImportCommandTestBase
+public sealed class AzuriteImportCommandTests : ImportCommandTestBase
 {
-    protected override string[] StorageArgs => ["--Storage:Provider=AzureStorage", $"--MonitoringStorage={azurite.ConnectionString}"];
+    private readonly AzuriteFixture _azurite;
+    private readonly string _connection = $"SmImportTest{Guid.NewGuid():N}";
 
-    protected override IStorageProvider OpenProvider() => AzureStorageProvider.FromConnectionString(azurite.ConnectionString);
+    public AzuriteImportCommandTests(AzuriteFixture azurite)
+    {
+        _azurite = azurite;
+        Environment.SetEnvironmentVariable(_connection, azurite.ConnectionString);
+    }
+
+    protected override string[] StorageArgs => ["--Storage:Provider=AzureStorage", $"--Storage:Connection={_connection}"];
+
+    protected override IStorageProvider OpenProvider() => AzureStorageProvider.FromConnectionString(_azurite.ConnectionString);
+
+    protected override void Dispose(bool disposing)
+    {
+        Environment.SetEnvironmentVariable(_connection, null);
+        base.Dispose(disposing);
+    }
 }

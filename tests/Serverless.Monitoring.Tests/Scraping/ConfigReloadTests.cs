@@ -20,6 +20,7 @@ public sealed class ConfigReloadTests : IDisposable
             Settings = new Dictionary<string, string?>
             {
                 ["Scrape:ConfigFile"] = config,
+                ["Web:EnableLifecycle"] = "true",
                 ["Storage:LocalPath"] = _work.Combine("data"),
             },
         };
