@@ -40,13 +40,16 @@ internal sealed class EventHubsPartitionSource : IEventPartitionSource, IAsyncDi
     public string ConsumerGroup { get; }
 
     /// <summary>A source for the configured hub and consumer group, all clients on one connection.</summary>
+    /// <param name="settings">The connection, hub and consumer group.</param>
+    /// <param name="retry">The clients' retries; <see cref="EventHubsSettings.RetryOptions"/> when null.</param>
     /// <exception cref="InvalidOperationException">The settings have problems (named in the message).</exception>
-    public static EventHubsPartitionSource Create(EventHubsSettings settings)
+    public static EventHubsPartitionSource Create(EventHubsSettings settings, EventHubsRetryOptions? retry = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        retry ??= EventHubsSettings.RetryOptions();
         var connection = settings.CreateConnection();
         var consumerGroup = settings.ConsumerGroup;
-        var metadata = new EventHubConsumerClient(consumerGroup, connection, new EventHubConsumerClientOptions { RetryOptions = EventHubsSettings.RetryOptions() });
+        var metadata = new EventHubConsumerClient(consumerGroup, connection, new EventHubConsumerClientOptions { RetryOptions = retry });
         return new EventHubsPartitionSource(
             connection.FullyQualifiedNamespace,
             connection.EventHubName,
@@ -54,7 +57,7 @@ internal sealed class EventHubsPartitionSource : IEventPartitionSource, IAsyncDi
             metadata,
             (partitionId, position, prefetchCount) => new PartitionReceiver(consumerGroup, partitionId, position, connection, new PartitionReceiverOptions
             {
-                RetryOptions = EventHubsSettings.RetryOptions(),
+                RetryOptions = retry,
                 PrefetchCount = prefetchCount,
             }),
             connection);

@@ -28,33 +28,60 @@ internal sealed class EventHubsSampleTransport : ISampleTransport, IAsyncDisposa
 
     /// <param name="producer">The client (owned: disposed with this transport).</param>
     /// <param name="eventHubName">The hub, for error messages.</param>
+    /// <param name="fullyQualifiedNamespace">The namespace, for error messages.</param>
     /// <param name="maxMessageBytes">The largest message the publisher cuts.</param>
-    public EventHubsSampleTransport(EventHubProducerClient producer, string eventHubName, int maxMessageBytes = DefaultMaxMessageBytes)
+    public EventHubsSampleTransport(EventHubProducerClient producer, string eventHubName, string fullyQualifiedNamespace, int maxMessageBytes = DefaultMaxMessageBytes)
     {
         ArgumentNullException.ThrowIfNull(producer);
         ArgumentException.ThrowIfNullOrEmpty(eventHubName);
+        ArgumentException.ThrowIfNullOrEmpty(fullyQualifiedNamespace);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageBytes, 1024);
         _producer = producer;
         EventHubName = eventHubName;
+        FullyQualifiedNamespace = fullyQualifiedNamespace;
         MaxMessageBytes = maxMessageBytes;
     }
 
     public string EventHubName { get; }
 
+    public string FullyQualifiedNamespace { get; }
+
     public int MaxMessageBytes { get; }
 
     /// <summary>A transport for the configured hub.</summary>
+    /// <param name="settings">The connection and hub.</param>
+    /// <param name="retry">The client's retries; <see cref="EventHubsSettings.RetryOptions"/> when null.</param>
     /// <exception cref="InvalidOperationException">The settings have problems (named in the message).</exception>
-    public static EventHubsSampleTransport Create(EventHubsSettings settings)
+    public static EventHubsSampleTransport Create(EventHubsSettings settings, EventHubsRetryOptions? retry = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return new EventHubsSampleTransport(settings.CreateProducer(), settings.EventHubName);
+        var producer = settings.CreateProducer(retry);
+        return new EventHubsSampleTransport(producer, producer.EventHubName, producer.FullyQualifiedNamespace);
     }
 
     /// <exception cref="ArgumentException">A message is larger than <see cref="MaxMessageBytes"/> (nothing was sent).</exception>
     /// <exception cref="InvalidOperationException">A message does not fit an empty batch (the hub's tier allows less).</exception>
-    /// <exception cref="EventHubsException">The hub refused the send or could not be reached after the client's retries.</exception>
+    /// <exception cref="EventHubsException">The hub refused the send or could not be reached after the client's retries (the message names hub and namespace).</exception>
     public async Task SendAsync(string partitionKey, IReadOnlyList<ReadOnlyMemory<byte>> messages, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendBatchesAsync(partitionKey, messages, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not (EventHubsException or ArgumentException or InvalidOperationException)
+            && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // An EventHubsException names the hub itself; a network error (a refused connection) says nothing of where.
+            throw new EventHubsException(
+                isTransient: true,
+                EventHubName,
+                $"Sending to event hub '{EventHubName}' in namespace '{FullyQualifiedNamespace}' failed after the client's retries: {e.Message}",
+                EventHubsException.FailureReason.ServiceCommunicationProblem,
+                e);
+        }
+    }
+
+    private async Task SendBatchesAsync(string partitionKey, IReadOnlyList<ReadOnlyMemory<byte>> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(partitionKey);
         ArgumentNullException.ThrowIfNull(messages);

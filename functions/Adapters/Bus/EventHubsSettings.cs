@@ -136,11 +136,12 @@ internal sealed class EventHubsSettings
     };
 
     /// <summary>A producer with its own connection. Builds the client only: nothing is sent and no token fetched yet.</summary>
+    /// <param name="retry">The client's retries; <see cref="RetryOptions"/> when null.</param>
     /// <exception cref="InvalidOperationException">The settings have <see cref="Problems"/>.</exception>
-    public EventHubProducerClient CreateProducer()
+    public EventHubProducerClient CreateProducer(EventHubsRetryOptions? retry = null)
     {
         ThrowIfProblems();
-        var options = new EventHubProducerClientOptions { RetryOptions = RetryOptions() };
+        var options = new EventHubProducerClientOptions { RetryOptions = retry ?? RetryOptions() };
         return IsConnectionString
             ? EntityPath is null
                 ? new EventHubProducerClient(ConnectionString, EventHubName, options)

@@ -21,6 +21,8 @@ namespace Serverless.Monitoring.Tests.Api;
 /// </summary>
 public sealed class RemoteWriteToEventHubsTests : IDisposable
 {
+    private const string Namespace = "ns.servicebus.windows.net";
+
     private static readonly SeriesSamples[] Series = [new(LabelSet.FromStrings("__name__", "eh_test", "k", "v"), [new Sample(1_700_000_000_000, 42)])];
 
     private readonly TempDirectory _work = new("sm-rw-eh-");
@@ -81,7 +83,7 @@ public sealed class RemoteWriteToEventHubsTests : IDisposable
 
     private static WebApplicationFactory<Program> WithProducer(MonitoringAppFactory factory, RecordingProducer producer) =>
         factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
-            services.AddSingleton(new EventHubsSampleTransport(producer, "samples"))));
+            services.AddSingleton(new EventHubsSampleTransport(producer, "samples", Namespace))));
 
     private async Task<MonitoringAppFactory> FactoryAsync()
     {

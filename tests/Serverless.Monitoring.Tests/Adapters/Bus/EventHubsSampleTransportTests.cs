@@ -8,13 +8,15 @@ namespace Serverless.Monitoring.Tests.Adapters.Bus;
 /// <summary>The producer over a mocked <see cref="Azure.Messaging.EventHubs.Producer.EventHubProducerClient"/>: partition keys, batching, limits, errors.</summary>
 public sealed class EventHubsSampleTransportTests
 {
+    private const string Namespace = "ns.servicebus.windows.net";
+
     [Fact]
     public async Task A_publication_is_one_batch_under_the_targets_partition_key()
     {
         var producer = new RecordingProducer();
         var scrape = BusTestData.Scrape(200);
 
-        var result = await new SamplePublisher(new EventHubsSampleTransport(producer, "samples")).PublishAsync("node/localhost:9100", scrape);
+        var result = await new SamplePublisher(new EventHubsSampleTransport(producer, "samples", Namespace)).PublishAsync("node/localhost:9100", scrape);
 
         var (key, bodies) = Assert.Single(producer.Sent);
         Assert.Equal("node/localhost:9100", key);
@@ -26,7 +28,7 @@ public sealed class EventHubsSampleTransportTests
     public async Task Messages_that_overflow_a_batch_go_in_the_next_in_order_under_the_same_key()
     {
         var producer = new RecordingProducer { BatchSizeBytes = 3000 };
-        var transport = new EventHubsSampleTransport(producer, "samples", maxMessageBytes: 2048);
+        var transport = new EventHubsSampleTransport(producer, "samples", Namespace, maxMessageBytes: 2048);
         var messages = Enumerable.Range(0, 7).Select(i => (ReadOnlyMemory<byte>)Enumerable.Repeat((byte)i, 1000).ToArray()).ToArray();
 
         await transport.SendAsync("target-a", messages, default);
@@ -40,7 +42,7 @@ public sealed class EventHubsSampleTransportTests
     public async Task A_large_scrape_is_cut_into_messages_that_all_arrive()
     {
         var producer = new RecordingProducer { BatchSizeBytes = 1024 * 1024 };
-        var publisher = new SamplePublisher(new EventHubsSampleTransport(producer, "samples"));
+        var publisher = new SamplePublisher(new EventHubsSampleTransport(producer, "samples", Namespace));
         var scrape = BusTestData.Scrape(30_000, samplesPerSeries: 4);
 
         var result = await publisher.PublishAsync("big-target", scrape);
@@ -57,7 +59,7 @@ public sealed class EventHubsSampleTransportTests
     public async Task A_message_that_does_not_fit_an_empty_batch_is_an_error()
     {
         var producer = new RecordingProducer { BatchSizeBytes = 500 };
-        var transport = new EventHubsSampleTransport(producer, "samples", maxMessageBytes: 4096);
+        var transport = new EventHubsSampleTransport(producer, "samples", Namespace, maxMessageBytes: 4096);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
             transport.SendAsync("t", [new byte[100], new byte[600], new byte[10]], default));
@@ -70,7 +72,7 @@ public sealed class EventHubsSampleTransportTests
     public async Task A_message_over_the_transport_limit_is_refused_before_anything_is_sent()
     {
         var producer = new RecordingProducer();
-        var transport = new EventHubsSampleTransport(producer, "samples", maxMessageBytes: 2048);
+        var transport = new EventHubsSampleTransport(producer, "samples", Namespace, maxMessageBytes: 2048);
 
         await Assert.ThrowsAsync<ArgumentException>(() => transport.SendAsync("t", [new byte[10], new byte[2049]], default));
 
@@ -83,7 +85,7 @@ public sealed class EventHubsSampleTransportTests
     {
         var producer = new RecordingProducer();
 
-        await new EventHubsSampleTransport(producer, "samples").SendAsync("t", [], default);
+        await new EventHubsSampleTransport(producer, "samples", Namespace).SendAsync("t", [], default);
 
         Assert.Equal(0, producer.BatchesCreated);
         Assert.Empty(producer.Sent);
@@ -95,9 +97,21 @@ public sealed class EventHubsSampleTransportTests
         var failure = new EventHubsException(isTransient: true, "samples", "The service was unreachable.", EventHubsException.FailureReason.ServiceCommunicationProblem);
         var producer = new RecordingProducer { Failure = failure };
 
-        var error = await Assert.ThrowsAsync<EventHubsException>(() => new EventHubsSampleTransport(producer, "samples").SendAsync("t", [new byte[10]], default));
+        var error = await Assert.ThrowsAsync<EventHubsException>(() => new EventHubsSampleTransport(producer, "samples", Namespace).SendAsync("t", [new byte[10]], default));
 
         Assert.Same(failure, error);
+    }
+
+    [Fact]
+    public async Task A_network_error_is_reported_naming_hub_and_namespace()
+    {
+        var producer = new RecordingProducer { Failure = new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused) };
+
+        var error = await Assert.ThrowsAsync<EventHubsException>(() => new EventHubsSampleTransport(producer, "samples", Namespace).SendAsync("t", [new byte[10]], default));
+
+        Assert.IsType<System.Net.Sockets.SocketException>(error.InnerException);
+        Assert.Equal((true, EventHubsException.FailureReason.ServiceCommunicationProblem, "samples"), (error.IsTransient, error.Reason, error.EventHubName));
+        Assert.StartsWith("Sending to event hub 'samples' in namespace 'ns.servicebus.windows.net' failed after the client's retries: Connection refused", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
