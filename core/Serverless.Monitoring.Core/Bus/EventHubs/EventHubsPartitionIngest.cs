@@ -88,7 +88,7 @@ public sealed class EventHubsPartitionIngest
     {
         ArgumentException.ThrowIfNullOrEmpty(partitionId);
         var started = _time.GetUtcNow();
-        var run = new RunTally();
+        var run = new RunTally(_read?.WithLabels(EventHubName, partitionId), _stored?.WithLabels(EventHubName, partitionId));
         var checkpoint = await _checkpoints.ReadAsync(partitionId, cancellationToken).ConfigureAwait(false);
         var state = await StateAsync(checkpoint, cancellationToken).ConfigureAwait(false);
         if (checkpoint.SequenceNumber > state.LastEnqueuedSequenceNumber)
@@ -104,7 +104,7 @@ public sealed class EventHubsPartitionIngest
         {
             // An earlier run claimed this range and died before checkpointing it: store exactly it again.
             var events = await ReadRangeAsync(checkpoint, pendingThrough, cancellationToken).ConfigureAwait(false);
-            run.EventsRead += events.Count;
+            run.Read(events.Count);
             current = await StoreAndAdvanceAsync(checkpoint, events, pendingThrough, run, cancellationToken).ConfigureAwait(false);
         }
 
@@ -123,7 +123,7 @@ public sealed class EventHubsPartitionIngest
                 break;
             }
 
-            run.EventsRead += events.Count;
+            run.Read(events.Count);
             var through = events[^1].SequenceNumber;
             var claimed = await ReplaceAsync(current, current with { PendingThrough = through }, cancellationToken).ConfigureAwait(false);
             current = claimed is null ? null : await StoreAndAdvanceAsync(claimed, events, through, run, cancellationToken).ConfigureAwait(false);
@@ -137,8 +137,6 @@ public sealed class EventHubsPartitionIngest
 
         var lag = state.LagAfter(final.SequenceNumber);
         _lag?.WithLabels(EventHubName, partitionId).Set(lag);
-        _read?.WithLabels(EventHubName, partitionId).Inc(run.EventsRead);
-        _stored?.WithLabels(EventHubName, partitionId).Inc(run.EventsStored);
         if (current is null)
         {
             _conflicts?.WithLabels(EventHubName, partitionId).Inc();
@@ -162,10 +160,7 @@ public sealed class EventHubsPartitionIngest
 
             // A storage failure propagates here: the checkpoint still says this range is pending.
             var outcome = await _processor.ProcessAsync(messages, cancellationToken).ConfigureAwait(false);
-            run.EventsStored += outcome.Ingested.Count;
-            run.EventsUndecodable += outcome.Undecodable.Count;
-            run.Samples += outcome.Stored?.Samples ?? 0;
-            run.Batches += outcome.BatchId is null ? 0 : 1;
+            run.Stored(outcome);
         }
 
         var enqueued = events.Count > 0 ? events[^1].EnqueuedTime : claimed.EnqueuedTime;
@@ -237,16 +232,32 @@ public sealed class EventHubsPartitionIngest
         }
     }
 
-    private sealed class RunTally
+    /// <summary>What one run did so far; the partition's counters move as it goes, so a run that fails still counts.</summary>
+    private sealed class RunTally(Counter? read, Counter? stored)
     {
-        public int EventsRead { get; set; }
+        public int EventsRead { get; private set; }
 
-        public int EventsStored { get; set; }
+        public int EventsStored { get; private set; }
 
-        public int EventsUndecodable { get; set; }
+        public int EventsUndecodable { get; private set; }
 
-        public long Samples { get; set; }
+        public long Samples { get; private set; }
 
-        public int Batches { get; set; }
+        public int Batches { get; private set; }
+
+        public void Read(int events)
+        {
+            EventsRead += events;
+            read?.Inc(events);
+        }
+
+        public void Stored(IngestOutcome outcome)
+        {
+            EventsStored += outcome.Ingested.Count;
+            EventsUndecodable += outcome.Undecodable.Count;
+            Samples += outcome.Stored?.Samples ?? 0;
+            Batches += outcome.BatchId is null ? 0 : 1;
+            stored?.Inc(outcome.Ingested.Count);
+        }
     }
 }

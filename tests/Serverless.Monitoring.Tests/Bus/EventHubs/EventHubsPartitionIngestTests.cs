@@ -88,6 +88,10 @@ public sealed class EventHubsPartitionIngestTests : IDisposable
         var checkpoint = await CheckpointAsync("0");
         Assert.Equal(4L, checkpoint!.GetInt64("SequenceNumber"));
         Assert.Equal(9L, checkpoint.GetInt64("PendingThrough"));
+
+        // The failed run's reads count; nothing of it counts as stored.
+        Assert.Contains("bus_eventhubs_events_read_total{hub=\"samples\",partition=\"0\"} 10", Exposition(), StringComparison.Ordinal);
+        Assert.Contains("bus_eventhubs_events_stored_total{hub=\"samples\",partition=\"0\"} 5", Exposition(), StringComparison.Ordinal);
         var retry = await Ingest(hub, engine).RunAsync("0");
         Assert.Equal((5, 5, 9L), (retry.EventsRead, retry.EventsStored, retry.Checkpoint));
         await AssertStoredAsync(engine, [.. first, .. second]);
