@@ -5,6 +5,8 @@ internal static class EmbeddedRegistration
 {
     public static IServiceCollection AddEmbeddedLoops(this IServiceCollection services)
     {
+        // The Event Hubs consumer is built only when the bus is Event Hubs.
+        services.AddSingleton(static provider => new Lazy<Adapters.Bus.EventHubsConsumer>(provider.GetRequiredService<Adapters.Bus.EventHubsConsumer>));
         services.AddHostedService<ScrapeLoop>();
         services.AddHostedService<IngestLoop>();
         services.AddHostedService<MaintenanceLoop>();

@@ -2,14 +2,17 @@ using Microsoft.Extensions.Options;
 using Serverless.Monitoring.Core.Bus;
 using Serverless.Monitoring.Core.Jobs;
 using Serverless.Monitoring.Core.Ports;
+using Serverless.Monitoring.Functions.Adapters.Bus;
+using Serverless.Monitoring.Functions.Durable;
 using Serverless.Monitoring.Functions.Hosting;
 using Serverless.Monitoring.Functions.Scraping;
 
 namespace Serverless.Monitoring.Functions.Embedded;
 
 /// <summary>
-/// Drives the Ingest job from the sample bus: batches from the in-process channel, or from the
-/// Storage Queue through the <see cref="StorageQueueConsumer"/> (the IngestQueue function's twin).
+/// Drives the Ingest job from the sample bus: batches from the in-process channel, from the
+/// Storage Queue through the <see cref="StorageQueueConsumer"/> (the IngestQueue function's twin), or
+/// from every Event Hubs partition through the <see cref="EventHubsConsumer"/>.
 /// </summary>
 internal sealed class IngestLoop(
     SampleBus bus,
@@ -17,6 +20,7 @@ internal sealed class IngestLoop(
     IngestJob job,
     IStorageProvider storage,
     IOptions<ScrapeOptions> options,
+    Lazy<EventHubsConsumer> eventHubs,
     TimeProvider time,
     ILogger<IngestLoop> logger) : BackgroundService
 {
@@ -59,11 +63,47 @@ internal sealed class IngestLoop(
             }
             else
             {
-                logger.LogInformation("Samples go to Event Hubs; the function app's Event Hubs ingestion stores them.");
+                await IngestEventHubsAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>
+    /// The embedded twin of the function app's ingestion orchestration: every partition at once, then a
+    /// pause (short while a partition has a backlog), until the host stops. A failed partition run is
+    /// logged by the runner and tried again in the next round, from the checkpoint it left.
+    /// </summary>
+    private async Task IngestEventHubsAsync(CancellationToken stoppingToken)
+    {
+        var consumer = eventHubs.Value;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var caughtUp = false;
+            try
+            {
+                var partitions = await consumer.GetPartitionIdsAsync(stoppingToken);
+                var results = await Task.WhenAll(partitions.Select(async partition =>
+                {
+                    try
+                    {
+                        return (await consumer.RunPartitionAsync(partition, stoppingToken)).CaughtUp;
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        return false;
+                    }
+                }));
+                caughtUp = results.All(c => c);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning("Listing the Event Hubs partitions failed; trying again: {Error}", ex.Message);
+            }
+
+            await Task.Delay(caughtUp ? EventHubsIngestionOrchestration.IdlePoll : EventHubsIngestionOrchestration.BusyPause, time, stoppingToken);
         }
     }
 

@@ -2,6 +2,7 @@ using Serverless.Monitoring.Core.Instrumentation;
 using Serverless.Monitoring.Core.Jobs;
 using Serverless.Monitoring.Core.Storage.Compaction;
 using Serverless.Monitoring.Core.Storage.Retention;
+using Serverless.Monitoring.Functions.Adapters.Bus;
 using Serverless.Monitoring.Functions.Api;
 using Serverless.Monitoring.Functions.Scraping;
 
@@ -38,6 +39,7 @@ internal static class MonitoringServices
             provider.GetRequiredService<ILoggerFactory>(),
             provider.GetRequiredService<TimeProvider>()));
         services.AddMonitoringScraping();
+        services.AddEventHubsBus();
         services.AddSingleton(static provider => new CompactJob(provider.GetRequiredService<StorageEngineAccessor>().GetAsync));
         services.AddSingleton(static provider => new RetentionJob(provider.GetRequiredService<StorageEngineAccessor>().GetAsync));
         services.AddRouting();

@@ -1,209 +1,145 @@
-using System.Buffers;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using Azure;
-using Azure.Core;
-using Azure.Core.Pipeline;
+using Azure.Messaging.EventHubs;
+using Azure.Messaging.EventHubs.Producer;
 using Serverless.Monitoring.Core.Bus;
 
 namespace Serverless.Monitoring.Functions.Adapters.Bus;
 
 /// <summary>
-/// The sample bus over Event Hubs through its REST send API
-/// (<c>POST {namespace}/{hub}/messages?timeout=60&amp;api-version=2014-01</c>), because the
-/// Functions output binding cannot set a partition key from a custom handler. Every message of
-/// one publication carries the target's partition key (<c>BrokerProperties</c>), so one
-/// target's samples stay on one partition. Authorizes with SAS or an Entra ID token; retries
-/// 429, 503 and the other transient failures with backoff through Azure.Core's pipeline.
+/// The sample bus over Event Hubs with <see cref="EventHubProducerClient"/>: the messages of one
+/// publication go in <see cref="EventDataBatch"/>es created with the publication's partition key (the
+/// scrape target), so one target's samples land on one partition, and are sent one batch after the
+/// other, in order. <see cref="SendAsync"/> returns when the hub has accepted every batch (the client
+/// retries transient failures itself), so remote write answers 2xx only after the send.
 /// </summary>
-public sealed class EventHubsSampleTransport : ISampleTransport
+internal sealed class EventHubsSampleTransport : ISampleTransport, IAsyncDisposable
 {
-    /// <summary>The API version the REST send API is documented with.</summary>
-    public const string ApiVersion = "2014-01";
-
-    /// <summary>The content type of a batch body.</summary>
-    public const string BatchContentType = "application/vnd.microsoft.servicebus.json";
-
-    /// <summary>The content type of a single event's raw body.</summary>
-    public const string EventContentType = "application/octet-stream";
-
-    /// <summary>Scope of Entra ID tokens for Event Hubs.</summary>
-    public const string EventHubsScope = "https://eventhubs.azure.net/.default";
+    /// <summary>
+    /// 240 KiB: fits one event on every tier (Basic allows 256 KB per publication, Standard and up 1 MB);
+    /// a batch packs several, and a reader holds at most this times its batch size.
+    /// </summary>
+    public const int DefaultMaxMessageBytes = 240 * 1024;
 
     /// <summary>Event Hubs' longest partition key; longer keys are replaced by a hash of them.</summary>
     public const int MaxPartitionKeyLength = 128;
 
-    // Kept free in each publication for the service's own properties and the JSON around bodies.
-    private const int EnvelopeReserve = 1024;
+    private readonly EventHubProducerClient _producer;
 
-    private readonly HttpPipeline _pipeline;
-    private readonly EventHubsSampleTransportOptions _options;
-    private readonly Uri _sendUri;
-    private readonly int _publicationBudget;
-
-    public EventHubsSampleTransport(EventHubsConnection connection, EventHubsSampleTransportOptions? options = null)
+    /// <param name="producer">The client (owned: disposed with this transport).</param>
+    /// <param name="eventHubName">The hub, for error messages.</param>
+    /// <param name="fullyQualifiedNamespace">The namespace, for error messages.</param>
+    /// <param name="maxMessageBytes">The largest message the publisher cuts.</param>
+    public EventHubsSampleTransport(EventHubProducerClient producer, string eventHubName, string fullyQualifiedNamespace, int maxMessageBytes = DefaultMaxMessageBytes)
     {
-        ArgumentNullException.ThrowIfNull(connection);
-        _options = options ?? new EventHubsSampleTransportOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxPublicationBytes, 16 * 1024, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxRetries, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrentSends, 1, nameof(options));
-        Connection = connection;
-        _sendUri = new Uri(connection.ResourceUri.AbsoluteUri + "/messages?timeout=60&api-version=" + ApiVersion);
-
-        // A sixteenth of the limit stays free for event properties the service counts too.
-        _publicationBudget = _options.MaxPublicationBytes - (_options.MaxPublicationBytes / 16);
-        MaxMessageBytes = _options.SendMode == EventHubsSendMode.SingleEvents
-            ? _publicationBudget
-            : (_publicationBudget - EnvelopeReserve) / 4 * 3; // base64 in JSON
-        _pipeline = BuildPipeline(connection, _options);
+        ArgumentNullException.ThrowIfNull(producer);
+        ArgumentException.ThrowIfNullOrEmpty(eventHubName);
+        ArgumentException.ThrowIfNullOrEmpty(fullyQualifiedNamespace);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageBytes, 1024);
+        _producer = producer;
+        EventHubName = eventHubName;
+        FullyQualifiedNamespace = fullyQualifiedNamespace;
+        MaxMessageBytes = maxMessageBytes;
     }
 
-    public EventHubsConnection Connection { get; }
+    public string EventHubName { get; }
+
+    public string FullyQualifiedNamespace { get; }
 
     public int MaxMessageBytes { get; }
 
-    /// <summary>A SAS transport from an Event Hubs connection string.</summary>
-    public static EventHubsSampleTransport FromConnectionString(string connectionString, string? eventHub = null, EventHubsSampleTransportOptions? options = null) =>
-        new(EventHubsConnection.Parse(connectionString, eventHub), options);
+    /// <summary>A transport for the configured hub.</summary>
+    /// <param name="settings">The connection and hub.</param>
+    /// <param name="retry">The client's retries; <see cref="EventHubsSettings.RetryOptions"/> when null.</param>
+    /// <exception cref="InvalidOperationException">The settings have problems (named in the message).</exception>
+    public static EventHubsSampleTransport Create(EventHubsSettings settings, EventHubsRetryOptions? retry = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var producer = settings.CreateProducer(retry);
+        return new EventHubsSampleTransport(producer, producer.EventHubName, producer.FullyQualifiedNamespace);
+    }
 
+    /// <exception cref="ArgumentException">A message is larger than <see cref="MaxMessageBytes"/> (nothing was sent).</exception>
+    /// <exception cref="InvalidOperationException">A message does not fit an empty batch (the hub's tier allows less).</exception>
+    /// <exception cref="EventHubsException">The hub refused the send or could not be reached after the client's retries (the message names hub and namespace).</exception>
     public async Task SendAsync(string partitionKey, IReadOnlyList<ReadOnlyMemory<byte>> messages, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendBatchesAsync(partitionKey, messages, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not (EventHubsException or ArgumentException or InvalidOperationException)
+            && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // An EventHubsException names the hub itself; a network error (a refused connection) says nothing of where.
+            throw new EventHubsException(
+                isTransient: true,
+                EventHubName,
+                $"Sending to event hub '{EventHubName}' in namespace '{FullyQualifiedNamespace}' failed after the client's retries: {e.Message}",
+                EventHubsException.FailureReason.ServiceCommunicationProblem,
+                e);
+        }
+    }
+
+    private async Task SendBatchesAsync(string partitionKey, IReadOnlyList<ReadOnlyMemory<byte>> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(partitionKey);
         ArgumentNullException.ThrowIfNull(messages);
-        foreach (var m in messages)
-        {
-            if (m.Length > MaxMessageBytes)
-            {
-                throw new ArgumentException($"a message of {m.Length} bytes exceeds the {MaxMessageBytes}-byte limit", nameof(messages));
-            }
-        }
-
-        var brokerProperties = BrokerProperties(partitionKey);
-        var requests = _options.SendMode == EventHubsSendMode.SingleEvents || messages.Count == 1
-            ? messages.Select(m => (Body: m, ContentType: EventContentType)).ToList()
-            : Batches(messages, brokerProperties);
-        await Parallel.ForEachAsync(
-            requests,
-            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentSends, CancellationToken = cancellationToken },
-            async (request, ct) => await PostAsync(request.Body, request.ContentType, brokerProperties, ct).ConfigureAwait(false)).ConfigureAwait(false);
-    }
-
-    /// <summary><c>{"PartitionKey":"…"}</c>; keys over 128 characters become a hash of themselves (affinity is all that matters).</summary>
-    internal static string BrokerProperties(string partitionKey)
-    {
-        var key = partitionKey.Length <= MaxPartitionKeyLength
-            ? partitionKey
-            : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(partitionKey)));
-        return JsonSerializer.Serialize(new Dictionary<string, string> { ["PartitionKey"] = key });
-    }
-
-    private List<(ReadOnlyMemory<byte> Body, string ContentType)> Batches(IReadOnlyList<ReadOnlyMemory<byte>> messages, string brokerProperties)
-    {
-        var batches = new List<(ReadOnlyMemory<byte>, string)>();
-        var buffer = new ArrayBufferWriter<byte>();
-        var writer = new Utf8JsonWriter(buffer);
-        var count = 0;
         foreach (var message in messages)
         {
-            // Base64, its quotes and the item's properties; flush the batch when this one would not fit.
-            var itemBytes = (((message.Length + 2) / 3) * 4) + brokerProperties.Length + 64;
-            if (count > 0 && writer.BytesPending + writer.BytesCommitted + itemBytes + 1 > _publicationBudget)
+            if (message.Length > MaxMessageBytes)
             {
-                batches.Add((Finish(writer, buffer), BatchContentType));
-                buffer = new ArrayBufferWriter<byte>();
-                writer.Reset(buffer);
-                count = 0;
+                throw new ArgumentException($"a message of {message.Length} bytes exceeds the {MaxMessageBytes}-byte limit", nameof(messages));
             }
-
-            if (count == 0)
-            {
-                writer.WriteStartArray();
-            }
-
-            writer.WriteStartObject();
-            writer.WriteBase64String("Body", message.Span);
-            writer.WritePropertyName("BrokerProperties");
-            writer.WriteRawValue(brokerProperties, skipInputValidation: true);
-            writer.WriteEndObject();
-            count++;
         }
 
-        if (count > 0)
-        {
-            batches.Add((Finish(writer, buffer), BatchContentType));
-        }
-
-        writer.Dispose();
-        return batches;
-    }
-
-    private static byte[] Finish(Utf8JsonWriter writer, ArrayBufferWriter<byte> buffer)
-    {
-        writer.WriteEndArray();
-        writer.Flush();
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    private async Task PostAsync(ReadOnlyMemory<byte> body, string contentType, string brokerProperties, CancellationToken cancellationToken)
-    {
-        using var message = _pipeline.CreateMessage();
-        var request = message.Request;
-        request.Method = RequestMethod.Post;
-        request.Uri.Reset(_sendUri);
-        request.Headers.SetValue("Content-Type", contentType);
-        request.Headers.SetValue("BrokerProperties", brokerProperties);
-        request.Content = RequestContent.Create(body);
+        var options = new CreateBatchOptions { PartitionKey = PartitionKeyFor(partitionKey) };
+        EventDataBatch? batch = null;
         try
         {
-            await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception e) when (e is RequestFailedException or IOException or HttpRequestException or OperationCanceledException or AggregateException)
-        {
-            throw new EventHubsSendException($"Send to event hub '{Connection.EventHub}' failed after {_options.MaxRetries + 1} tries: {e.Message}", 0, e);
-        }
+            foreach (var message in messages)
+            {
+                var data = new EventData(message);
+                batch ??= await _producer.CreateBatchAsync(options, cancellationToken).ConfigureAwait(false);
+                if (batch.TryAdd(data))
+                {
+                    continue;
+                }
 
-        var response = message.Response;
-        if (response.Status is 201 or 200)
-        {
-            return;
-        }
+                if (batch.Count > 0)
+                {
+                    // Full: send it and start the next (one at a time, so the partition keeps the order).
+                    await _producer.SendAsync(batch, cancellationToken).ConfigureAwait(false);
+                    batch.Dispose();
+                    batch = null;
+                    batch = await _producer.CreateBatchAsync(options, cancellationToken).ConfigureAwait(false);
+                    if (batch.TryAdd(data))
+                    {
+                        continue;
+                    }
+                }
 
-        var text = response.Content.ToString();
-        if (text.Length > 500)
-        {
-            text = text[..500];
-        }
+                throw new InvalidOperationException(
+                    $"A message of {message.Length} bytes does not fit an empty batch of event hub '{EventHubName}' "
+                    + $"(at most {batch.MaximumSizeInBytes} bytes per publication on this hub's tier).");
+            }
 
-        throw new EventHubsSendException(
-            string.Create(CultureInfo.InvariantCulture, $"Send to event hub '{Connection.EventHub}' failed: HTTP {response.Status} {response.ReasonPhrase}: {text}"),
-            response.Status);
+            if (batch is { Count: > 0 })
+            {
+                await _producer.SendAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            batch?.Dispose();
+        }
     }
 
-    private static HttpPipeline BuildPipeline(EventHubsConnection connection, EventHubsSampleTransportOptions options)
-    {
-        var clientOptions = new EventHubsClientOptions();
-        clientOptions.Retry.Mode = RetryMode.Exponential;
-        clientOptions.Retry.MaxRetries = options.MaxRetries;
-        clientOptions.Retry.Delay = options.Delay;
-        clientOptions.Retry.MaxDelay = options.MaxDelay;
-        clientOptions.Retry.NetworkTimeout = options.NetworkTimeout;
-        if (options.Transport is not null)
-        {
-            clientOptions.Transport = options.Transport;
-        }
+    public ValueTask DisposeAsync() => _producer.DisposeAsync();
 
-        HttpPipelinePolicy auth = connection.Credential is { } credential
-            ? new BearerTokenAuthenticationPolicy(credential, EventHubsScope)
-            : new SharedAccessSignaturePolicy(connection.ResourceUri, connection.SharedAccessKeyName!, connection.SharedAccessKey!, options.TokenLifetime, options.Time);
-        return HttpPipelineBuilder.Build(clientOptions, perCallPolicies: [], perRetryPolicies: [auth], new ResponseClassifier());
-    }
-
-    private sealed class EventHubsClientOptions : ClientOptions;
+    /// <summary>The key as given, or a hash of it (hex SHA-256) when too long: affinity is all that matters.</summary>
+    internal static string PartitionKeyFor(string partitionKey) =>
+        partitionKey.Length <= MaxPartitionKeyLength
+            ? partitionKey
+            : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(partitionKey)));
 }

@@ -27,7 +27,7 @@ public sealed partial class FunctionAppLayoutTests
         ReadJson("functions.metadata").EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!, StringComparer.Ordinal);
 
     private static JsonElement Trigger(string function) =>
-        Assert.Single(Functions()[function].GetProperty("bindings").EnumerateArray(), b => b.GetProperty("direction").GetString() == "In");
+        Assert.Single(Functions()[function].GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
 
     private static Dictionary<string, string> SampleSettings()
     {

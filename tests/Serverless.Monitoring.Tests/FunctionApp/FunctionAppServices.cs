@@ -12,10 +12,13 @@ namespace Serverless.Monitoring.Tests.FunctionApp;
 /// </summary>
 internal static class FunctionAppServices
 {
-    public static IHost Build(Dictionary<string, string?> settings)
+    /// <param name="settings">The app settings.</param>
+    /// <param name="replace">Registrations made before the worker's (e.g. an in-memory Event Hubs partition source).</param>
+    public static IHost Build(Dictionary<string, string?> settings, Action<IServiceCollection>? replace = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(settings);
+        replace?.Invoke(builder.Services);
         FunctionsWorkerHost.ConfigureServices(builder.Services);
         return builder.Build();
     }
