@@ -21,7 +21,7 @@ internal static class MonitoringCommandLine
     private const string Description =
         "The embedded Prometheus-compatible monitoring server: scrapes the targets of prometheus.yml, stores their samples, "
         + "answers PromQL over the Prometheus HTTP API. Besides the flags below, any setting of the "
-        + "Storage, Web, Scrape, Query and Functions sections can be given as --Section:Key=value "
+        + "Storage, Web, Scrape and Query sections can be given as --Section:Key=value "
         + "(e.g. --Storage:Provider=AzureStorage); connection strings come from the environment or appsettings.json.";
 
     public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error);
