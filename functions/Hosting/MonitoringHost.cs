@@ -90,9 +90,6 @@ internal static class MonitoringHost
     public static WebApplication UseMonitoringHost(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var readiness = app.Services.GetRequiredService<ReadinessState>();
-        app.Lifetime.ApplicationStarted.Register(readiness.MarkHostStarted);
-
         // The web config (rate limit, headers, basic auth) guards everything, as upstream's handler does.
         app.UseMiddleware<WebConfigMiddleware>();
 

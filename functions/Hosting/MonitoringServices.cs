@@ -25,6 +25,7 @@ internal static class MonitoringServices
         services.AddSingleton<StorageEngineAccessor>();
         services.AddSingleton(BuildInfo.Current);
         services.AddSingleton<ReadinessState>();
+        services.AddHostedService<ReadinessOnStart>();
         services.AddSingleton(static provider =>
         {
             var registry = new MetricRegistry();

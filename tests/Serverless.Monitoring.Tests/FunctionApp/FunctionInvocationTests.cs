@@ -204,6 +204,17 @@ public sealed class FunctionInvocationTests(AzuriteFixture azurite) : IClassFixt
     }
 
     [Fact]
+    public async Task The_Api_function_answers_ready_once_the_worker_has_started()
+    {
+        using var app = App();
+        Assert.Equal(503, (await HttpAsync<ApiFunction>(app, (f, r) => f.RunAsync(r), "GET", "/-/ready")).Status);
+
+        await app.StartAsync();
+        Assert.Equal(200, (await HttpAsync<ApiFunction>(app, (f, r) => f.RunAsync(r), "GET", "/-/ready")).Status);
+        await app.StopAsync();
+    }
+
+    [Fact]
     public async Task RemoteWrite_is_refused_unless_the_receiver_is_enabled_as_upstream()
     {
         using var app = App();
