@@ -36,7 +36,7 @@ public sealed class MonitoringHostProcess : IDisposable
     {
         var port = FreePort.Get();
         var env = new Dictionary<string, string?>(environment);
-        foreach (var inherited in new[] { "FUNCTIONS_CUSTOMHANDLER_PORT", "FUNCTIONS_HTTPWORKER_PORT", "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS" })
+        foreach (var inherited in new[] { "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS" })
         {
             env.TryAdd(inherited, null);
         }

@@ -106,8 +106,6 @@ public sealed class DotnetRunTests : IDisposable
             ["DOTNET_NOLOGO"] = "1",
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["MSBUILDDISABLENODEREUSE"] = "1",
-            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = null,
-            ["FUNCTIONS_HTTPWORKER_PORT"] = null,
             ["ASPNETCORE_URLS"] = null,
             ["ASPNETCORE_HTTP_PORTS"] = null,
         });
