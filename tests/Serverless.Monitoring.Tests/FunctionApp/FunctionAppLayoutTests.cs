@@ -204,6 +204,26 @@ public sealed partial class FunctionAppLayoutTests
         Assert.Contains("Web:ConfigFile", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("MonitoringStorage", "AccountName=acct;AccountKey=c2VjcmV0LWtleS1uZXZlci1wcmludGVk;BogusPart", "MonitoringStorage")]
+    [InlineData("EventHubConnection", "Endpoint=https://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=c2VjcmV0LWtleS1uZXZlci1wcmludGVk", "EventHubConnection")]
+    public void The_worker_stops_on_a_malformed_connection_naming_the_setting_and_never_the_key(string setting, string value, string named)
+    {
+        using var app = FunctionAppServices.Build(new()
+        {
+            ["Storage:Provider"] = "AzureStorage",
+            ["MonitoringStorage"] = "UseDevelopmentStorage=true",
+            ["Scrape:Bus"] = "EventHubs",
+            ["EventHubConnection:fullyQualifiedNamespace"] = "ns.servicebus.windows.net",
+            ["Scrape:ConfigFile"] = Path.Combine(AppRoot, "prometheus.yml"),
+            [setting] = value,
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => FunctionsWorkerHost.Validate(app.Services));
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("c2VjcmV0LWtleS1uZXZlci1wcmludGVk", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_README_explains_every_sample_setting()
     {
