@@ -27,7 +27,9 @@ public sealed class AzureStorageProvider : IStorageProvider
     {
         Connection = connection;
         options ??= new AzureStorageClientOptions();
-        var blobOptions = options.ApplyTo(new BlobClientOptions(BlobVersion));
+        // Names are sent exactly as given: by default the SDK trims leading and trailing '/' and
+        // "dir/" would address the blob "dir".
+        var blobOptions = options.ApplyTo(new BlobClientOptions(BlobVersion) { TrimBlobNameSlashes = false });
         var tableOptions = options.ApplyTo(new TableClientOptions(TableVersion));
         // Bodies are base64 text that the adapter writes itself (see AzureMessageQueue): the
         // SDK passes the text through unchanged.

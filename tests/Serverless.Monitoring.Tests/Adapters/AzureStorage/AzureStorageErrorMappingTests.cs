@@ -134,6 +134,16 @@ public sealed class AzureStorageErrorMappingTests
     }
 
     [Fact]
+    public async Task Leading_and_trailing_slashes_of_a_name_are_sent_as_they_are()
+    {
+        using var server = new FakeStorageServer(_ => FakeReply.Created);
+        var store = Provider(server).GetBlobStore("cont");
+        await store.PutAsync("dir/", new MemoryStream([1]));
+        await store.PutAsync("/rooted", new MemoryStream([2]));
+        Assert.Equal(["/devstoreaccount1/cont/dir/", "/devstoreaccount1/cont//rooted"], server.Requests.Select(r => r.RawUrl.Split('?')[0]));
+    }
+
+    [Fact]
     public async Task Closed_port_retries_then_reports_the_endpoint_as_unavailable()
     {
         var port = FreePort.Get(); // Nothing listens here any more.
