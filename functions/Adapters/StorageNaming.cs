@@ -14,6 +14,8 @@ internal static class StorageNaming
 
     public const int MaxBlobNameLength = 1024;
 
+    public const int MaxTableKeyLength = 1024;
+
     private const string InvalidResourceName = "InvalidResourceName";
 
     /// <summary>Containers and queues: 3 to 63 lowercase letters, digits and single hyphens, not at either end.</summary>
@@ -49,6 +51,27 @@ internal static class StorageNaming
         return valid ? name : throw new StorageRequestException(
             $"'{name}' is not a valid table name: use 3 to 63 ASCII letters and digits, starting with a letter (not 'tables').",
             InvalidResourceName);
+    }
+
+    /// <summary>Table keys: at most 1 KiB, without '/', '\', '#', '?' or control characters, which Azure Tables forbid.</summary>
+    public static string CheckTableKey(string key, string which)
+    {
+        ArgumentNullException.ThrowIfNull(key, which);
+        if (key.Length > MaxTableKeyLength)
+        {
+            throw new StorageRequestException($"The {which} is longer than {MaxTableKeyLength} characters.", "OutOfRangeInput");
+        }
+
+        foreach (var c in key)
+        {
+            if (c is '/' or '\\' or '#' or '?' || char.IsControl(c))
+            {
+                throw new StorageRequestException(
+                    $"The {which} '{key}' contains '/', '\\', '#', '?' or a control character, which Azure Tables forbid.", "OutOfRangeInput");
+            }
+        }
+
+        return key;
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.IO.Hashing;
 using Serverless.Monitoring.Core.Exposition;
 using Serverless.Monitoring.Core.Hashing;
 using Serverless.Monitoring.Core.Model;

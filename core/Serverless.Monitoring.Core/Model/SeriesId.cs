@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
-using Serverless.Monitoring.Core.Hashing;
+using System.IO.Hashing;
 
 namespace Serverless.Monitoring.Core.Model;
 

@@ -1,5 +1,5 @@
+using System.IO.Hashing;
 using Serverless.Monitoring.Core.Config;
-using Serverless.Monitoring.Core.Hashing;
 using Serverless.Monitoring.Core.Model;
 
 namespace Serverless.Monitoring.Core.Scraping;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Serverless.Monitoring.Core.Hashing;
+using System.IO.Hashing;
 
 namespace Serverless.Monitoring.Core.Storage;
 

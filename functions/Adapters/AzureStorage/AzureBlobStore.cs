@@ -1,19 +1,21 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Text;
-using System.Xml;
-using System.Xml.Linq;
 using Azure;
-using Azure.Core;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using Serverless.Monitoring.Core.Ports;
+using BlobProperties = Serverless.Monitoring.Core.Ports.BlobProperties;
 
 namespace Serverless.Monitoring.Functions.Adapters.AzureStorage;
 
 /// <summary>
-/// One Blob Storage container over the REST API. Small objects go up in one Put Blob; larger
-/// ones as 4 MiB blocks committed by one Put Block List, which carries the write condition, so
-/// readers see the old or the whole new object and a create-only race has exactly one winner.
+/// One Blob Storage container on Azure.Storage.Blobs. Objects under 4 MiB go up in one Put Blob;
+/// larger ones as 4 MiB blocks committed by one Put Block List, which carries the write condition,
+/// so readers see the old or the whole new object and a create-only race has exactly one winner.
+/// The blocks are staged here rather than by the SDK's partitioned upload, whose block IDs depend
+/// on the offset only: two racing writers would stage over each other's uncommitted blocks.
 /// </summary>
 public sealed class AzureBlobStore : IBlobStore
 {
@@ -22,37 +24,37 @@ public sealed class AzureBlobStore : IBlobStore
 
     private const int MaxParallelBlocks = 4;
 
-    private readonly StorageServiceClient _client;
-    private readonly string _containerPath;
+    private readonly BlobContainerClient _container;
+    private readonly StorageErrors _errors;
 
-    internal AzureBlobStore(StorageServiceClient client, string container)
+    internal AzureBlobStore(BlobServiceClient service, string container, StorageErrors errors)
     {
-        _client = client;
         Container = StorageNaming.CheckContainerOrQueue(container, "container");
-        _containerPath = "/" + container;
+        _container = service.GetBlobContainerClient(container);
+        _errors = errors;
     }
 
     public string Container { get; }
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {
-        using var message = _client.CreateMessage(RequestMethod.Put, _containerPath, ("restype", "container"));
-        message.Request.Content = RequestContent.Create(ReadOnlyMemory<byte>.Empty);
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status == 201 || (response.Status == 409 && ErrorCode(response) == "ContainerAlreadyExists"))
+        try
         {
-            return;
+            await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-
-        throw StorageErrors.FromResponse(response, $"Create container '{Container}'");
+        catch (Exception ex) when (_errors.Map(ex, $"Create container '{Container}'", cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
     }
 
     public async Task<BlobProperties> PutAsync(string name, Stream content, StorageCondition condition = default,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var path = BlobPath(name);
+        var blob = Blob(name);
 
+        // The content is read here, outside the SDK calls, so a failing stream surfaces as itself.
         var first = ArrayPool<byte>.Shared.Rent(BlockSize);
         var firstOwned = true;
         try
@@ -61,7 +63,7 @@ public sealed class AzureBlobStore : IBlobStore
                 .ConfigureAwait(false);
             if (firstLength < BlockSize)
             {
-                return await PutBlobAsync(name, path, first.AsMemory(0, firstLength), condition, cancellationToken).ConfigureAwait(false);
+                return await PutBlobAsync(blob, name, first, firstLength, condition, cancellationToken).ConfigureAwait(false);
             }
 
             var second = ArrayPool<byte>.Shared.Rent(BlockSize);
@@ -70,11 +72,11 @@ public sealed class AzureBlobStore : IBlobStore
             if (secondLength == 0)
             {
                 ArrayPool<byte>.Shared.Return(second);
-                return await PutBlobAsync(name, path, first.AsMemory(0, firstLength), condition, cancellationToken).ConfigureAwait(false);
+                return await PutBlobAsync(blob, name, first, firstLength, condition, cancellationToken).ConfigureAwait(false);
             }
 
             firstOwned = false; // The block upload takes both buffers over.
-            return await PutBlocksAsync(name, path, content, (first, firstLength), (second, secondLength), condition, cancellationToken)
+            return await PutBlocksAsync(blob, name, content, (first, firstLength), (second, secondLength), condition, cancellationToken)
                 .ConfigureAwait(false);
         }
         finally
@@ -88,61 +90,69 @@ public sealed class AzureBlobStore : IBlobStore
 
     public async Task<BlobContent> GetAsync(string name, ByteRange? range = null, CancellationToken cancellationToken = default)
     {
-        var path = BlobPath(name);
+        var blob = Blob(name);
+        var httpRange = default(HttpRange);
         if (range is { } r)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(r.Offset, nameof(range));
             ArgumentOutOfRangeException.ThrowIfNegative(r.Length, nameof(range));
             if (r.Length == 0)
             {
-                // x-ms-range cannot express an empty range.
+                // A Range header cannot express an empty range.
                 return await EmptyContentAsync(name, cancellationToken).ConfigureAwait(false);
             }
+
+            httpRange = new HttpRange(r.Offset, r.Length);
         }
 
-        using var message = _client.CreateMessage(RequestMethod.Get, path);
-        if (range is { } rr)
+        BlobDownloadResult result;
+        try
         {
-            message.Request.Headers.SetValue("x-ms-range", string.Create(CultureInfo.InvariantCulture, $"bytes={rr.Offset}-{rr.End - 1}"));
+            result = (await blob.DownloadContentAsync(new BlobDownloadOptions { Range = httpRange }, cancellationToken).ConfigureAwait(false)).Value;
         }
-
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        switch (response.Status)
+        catch (RequestFailedException ex) when (ex.Status == 416)
         {
-            case 200:
-            {
-                var data = response.Content.ToArray();
-                ReadOnlyMemory<byte> slice = data;
-                if (range is { } whole)
-                {
-                    // A service that ignored the range sent the whole object: cut the range out.
-                    var start = (int)Math.Min(whole.Offset, data.Length);
-                    slice = slice[start..(int)Math.Min(whole.End, data.Length)];
-                }
-
-                return new BlobContent(slice, ETagOf(response), data.Length);
-            }
-
-            case 206:
-                return new BlobContent(response.Content.ToArray(), ETagOf(response), TotalFromContentRange(response));
-            case 416:
-                // The range starts at or past the end: like a file read there, no bytes.
-                return await EmptyContentAsync(name, cancellationToken).ConfigureAwait(false);
-            default:
-                throw StorageErrors.FromResponse(response, $"Get blob '{Container}/{name}'");
+            // The range starts at or past the end: like a file read there, no bytes.
+            return await EmptyContentAsync(name, cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception ex) when (_errors.Map(ex, $"Get blob '{Container}/{name}'", cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
+
+        var data = result.Content.ToMemory();
+        var etag = result.Details.ETag.ToString();
+        if (range is not { } requested)
+        {
+            return new BlobContent(data, etag, data.Length);
+        }
+
+        if (TotalFromContentRange(result.Details.ContentRange) is { } total)
+        {
+            return new BlobContent(data, etag, total);
+        }
+
+        // A service that ignored the range sent the whole object: cut the range out.
+        var start = (int)Math.Min(requested.Offset, data.Length);
+        return new BlobContent(data[start..(int)Math.Min(requested.End, data.Length)], etag, data.Length);
     }
 
     public async Task<BlobProperties?> GetPropertiesAsync(string name, CancellationToken cancellationToken = default)
     {
-        using var message = _client.CreateMessage(RequestMethod.Head, BlobPath(name));
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        return response.Status switch
+        var blob = Blob(name);
+        try
         {
-            200 => new BlobProperties(name, LongHeader(response, "Content-Length"), ETagOf(response), LastModifiedOf(response)),
-            404 => null,
-            _ => throw StorageErrors.FromResponse(response, $"Get properties of blob '{Container}/{name}'"),
-        };
+            var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            return new BlobProperties(name, properties.ContentLength, properties.ETag.ToString(), properties.LastModified);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+        catch (Exception ex) when (_errors.Map(ex, $"Get properties of blob '{Container}/{name}'", cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
     }
 
     public async Task<BlobPage> ListAsync(string prefix, string? continuationToken = null, int pageSize = 5000,
@@ -152,18 +162,28 @@ public sealed class AzureBlobStore : IBlobStore
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, 5000);
 
-        using var message = _client.CreateMessage(RequestMethod.Get, _containerPath,
-            ("restype", "container"), ("comp", "list"),
-            ("prefix", prefix.Length == 0 ? null : prefix),
-            ("marker", string.IsNullOrEmpty(continuationToken) ? null : continuationToken),
-            ("maxresults", pageSize.ToString(CultureInfo.InvariantCulture)));
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status != 200)
+        try
         {
-            throw StorageErrors.FromResponse(response, $"List blobs in '{Container}' with prefix '{prefix}'");
-        }
+            var pages = _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix.Length == 0 ? null : prefix }, cancellationToken)
+                .AsPages(string.IsNullOrEmpty(continuationToken) ? null : continuationToken, pageSize);
+            await foreach (var page in pages.ConfigureAwait(false))
+            {
+                var items = new List<BlobProperties>(page.Values.Count);
+                foreach (var item in page.Values)
+                {
+                    items.Add(new BlobProperties(item.Name, item.Properties.ContentLength ?? 0,
+                        QuoteETag(item.Properties.ETag?.ToString() ?? string.Empty), item.Properties.LastModified ?? DateTimeOffset.MinValue));
+                }
 
-        return ParseListing(response.Content.ToStream());
+                return new BlobPage(items, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
+            }
+
+            return new BlobPage([], null);
+        }
+        catch (Exception ex) when (_errors.Map(ex, $"List blobs in '{Container}' with prefix '{prefix}'", cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
     }
 
     public async Task<bool> DeleteAsync(string name, StorageCondition condition = default, CancellationToken cancellationToken = default)
@@ -173,39 +193,45 @@ public sealed class AzureBlobStore : IBlobStore
             throw new ArgumentException("A delete cannot be create-only; use None or Match(etag).", nameof(condition));
         }
 
-        using var message = _client.CreateMessage(RequestMethod.Delete, BlobPath(name));
-        message.Request.Headers.SetValue("x-ms-delete-snapshots", "include");
-        ApplyCondition(message.Request, condition);
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        var blob = Blob(name);
         var operation = $"Delete blob '{Container}/{name}'";
-        return response.Status switch
+        try
         {
-            202 => true,
-            // Gone already: fine unless the caller required a particular version to be there.
-            404 when condition.IfMatch is null => false,
-            404 => throw new StoragePreconditionFailedException(
-                $"{operation} failed: the blob does not exist, so it does not have ETag {condition.IfMatch}.", ErrorCode(response)),
-            _ => throw StorageErrors.FromResponse(response, operation),
-        };
+            await blob.DeleteAsync(DeleteSnapshotsOption.IncludeSnapshots, Conditions(condition), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404 && condition.IfMatch is null)
+        {
+            return false; // Gone already: fine unless the caller required a particular version to be there.
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            throw new StoragePreconditionFailedException(
+                $"{operation} failed: the blob does not exist, so it does not have ETag {condition.IfMatch}.", ex.ErrorCode, ex);
+        }
+        catch (Exception ex) when (_errors.Map(ex, operation, cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
     }
 
-    private async Task<BlobProperties> PutBlobAsync(string name, string path, ReadOnlyMemory<byte> data, StorageCondition condition,
+    private async Task<BlobProperties> PutBlobAsync(BlockBlobClient blob, string name, byte[] buffer, int length, StorageCondition condition,
         CancellationToken cancellationToken)
     {
-        using var message = _client.CreateMessage(RequestMethod.Put, path);
-        message.Request.Headers.SetValue("x-ms-blob-type", "BlockBlob");
-        message.Request.Content = RequestContent.Create(data);
-        ApplyCondition(message.Request, condition);
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status != 201)
+        using var data = new MemoryStream(buffer, 0, length, writable: false);
+        try
         {
-            throw PutFailure(response, $"Put blob '{Container}/{name}'", condition);
+            var info = (await blob.UploadAsync(data, new BlobUploadOptions { Conditions = Conditions(condition) }, cancellationToken)
+                .ConfigureAwait(false)).Value;
+            return new BlobProperties(name, length, info.ETag.ToString(), info.LastModified);
         }
-
-        return new BlobProperties(name, data.Length, ETagOf(response), LastModifiedOf(response));
+        catch (Exception ex) when (PutFailure(ex, $"Put blob '{Container}/{name}'", condition, cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
     }
 
-    private async Task<BlobProperties> PutBlocksAsync(string name, string path, Stream content, (byte[] Buffer, int Length) first,
+    private async Task<BlobProperties> PutBlocksAsync(BlockBlobClient blob, string name, Stream content, (byte[] Buffer, int Length) first,
         (byte[] Buffer, int Length) second, StorageCondition condition, CancellationToken cancellationToken)
     {
         // Block IDs are scoped to the blob, not the writer: a per-upload GUID keeps two racing
@@ -238,7 +264,7 @@ public sealed class AzureBlobStore : IBlobStore
                     var id = BlockId(uploadId, blockIds.Count);
                     blockIds.Add(id);
                     total += block.Length;
-                    inFlight.Add(PutBlockAsync(name, path, id, block.Buffer, block.Length, failFast.Token));
+                    inFlight.Add(StageBlockAsync(blob, name, id, block.Buffer, block.Length, failFast.Token));
                 }
 
                 if (total % BlockSize != 0)
@@ -280,20 +306,30 @@ public sealed class AzureBlobStore : IBlobStore
             throw;
         }
 
-        return await PutBlockListAsync(name, path, blockIds, total, condition, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Only the commit is conditional: it is what makes the blob visible.
+            var info = (await blob.CommitBlockListAsync(blockIds, new CommitBlockListOptions { Conditions = Conditions(condition) }, cancellationToken)
+                .ConfigureAwait(false)).Value;
+            return new BlobProperties(name, total, info.ETag.ToString(), info.LastModified);
+        }
+        catch (Exception ex) when (PutFailure(ex, $"Put block list of blob '{Container}/{name}'", condition, cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
     }
 
-    private async Task PutBlockAsync(string name, string path, string blockId, byte[] buffer, int length, CancellationToken cancellationToken)
+    private async Task StageBlockAsync(BlockBlobClient blob, string name, string blockId, byte[] buffer, int length,
+        CancellationToken cancellationToken)
     {
         try
         {
-            using var message = _client.CreateMessage(RequestMethod.Put, path, ("comp", "block"), ("blockid", blockId));
-            message.Request.Content = RequestContent.Create(buffer.AsMemory(0, length));
-            var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-            if (response.Status != 201)
-            {
-                throw StorageErrors.FromResponse(response, $"Put block of blob '{Container}/{name}'");
-            }
+            using var data = new MemoryStream(buffer, 0, length, writable: false);
+            await blob.StageBlockAsync(blockId, data, options: null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (_errors.Map(ex, $"Put block of blob '{Container}/{name}'", cancellationToken) is { } mapped)
+        {
+            throw mapped;
         }
         finally
         {
@@ -301,39 +337,16 @@ public sealed class AzureBlobStore : IBlobStore
         }
     }
 
-    private async Task<BlobProperties> PutBlockListAsync(string name, string path, List<string> blockIds, long total,
-        StorageCondition condition, CancellationToken cancellationToken)
-    {
-        var xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>");
-        foreach (var id in blockIds)
-        {
-            xml.Append("<Latest>").Append(id).Append("</Latest>");
-        }
-
-        xml.Append("</BlockList>");
-        using var message = _client.CreateMessage(RequestMethod.Put, path, ("comp", "blocklist"));
-        message.Request.Headers.SetValue("Content-Type", "application/xml");
-        message.Request.Content = RequestContent.Create(Encoding.UTF8.GetBytes(xml.ToString()));
-        ApplyCondition(message.Request, condition); // Only the commit is conditional: it is what makes the blob visible.
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status != 201)
-        {
-            throw PutFailure(response, $"Put block list of blob '{Container}/{name}'", condition);
-        }
-
-        return new BlobProperties(name, total, ETagOf(response), LastModifiedOf(response));
-    }
-
-    private static StorageException PutFailure(Response response, string operation, StorageCondition condition)
+    private StorageException? PutFailure(Exception exception, string operation, StorageCondition condition, CancellationToken cancellationToken)
     {
         // If-Match on a blob that is gone: the port calls that a failed precondition, whatever the status.
-        if (response.Status == 404 && condition.IfMatch is not null && ErrorCode(response) != "ContainerNotFound")
+        if (exception is RequestFailedException { Status: 404 } missing && condition.IfMatch is not null && missing.ErrorCode != "ContainerNotFound")
         {
             return new StoragePreconditionFailedException(
-                $"{operation} failed: the blob does not exist, so it does not have ETag {condition.IfMatch}.", ErrorCode(response));
+                $"{operation} failed: the blob does not exist, so it does not have ETag {condition.IfMatch}.", missing.ErrorCode, missing);
         }
 
-        return StorageErrors.FromResponse(response, operation, condition.IfNotExists);
+        return _errors.Map(exception, operation, cancellationToken, condition.IfNotExists);
     }
 
     private async Task<BlobContent> EmptyContentAsync(string name, CancellationToken cancellationToken)
@@ -344,31 +357,13 @@ public sealed class AzureBlobStore : IBlobStore
         return new BlobContent(ReadOnlyMemory<byte>.Empty, properties.ETag, properties.Length);
     }
 
-    private BlobPage ParseListing(Stream xml)
-    {
-        using var reader = XmlReader.Create(xml, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit });
-        var root = XDocument.Load(reader).Root
-            ?? throw new StorageRequestException($"List blobs in '{Container}' returned an empty document.");
-        var items = new List<BlobProperties>();
-        foreach (var blob in root.Element("Blobs")?.Elements("Blob") ?? [])
-        {
-            var nameElement = blob.Element("Name")!;
-            // Names with characters XML cannot carry come back percent-encoded and flagged.
-            var name = (string?)nameElement.Attribute("Encoded") == "true" ? Uri.UnescapeDataString(nameElement.Value) : nameElement.Value;
-            var props = blob.Element("Properties");
-            var etag = props?.Element("Etag")?.Value ?? string.Empty;
-            items.Add(new BlobProperties(
-                name,
-                long.Parse(props?.Element("Content-Length")?.Value ?? "0", CultureInfo.InvariantCulture),
-                QuoteETag(etag),
-                DateTimeOffset.Parse(props?.Element("Last-Modified")?.Value ?? "", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)));
-        }
+    /// <summary>The client of a blob, after checking the name: the SDK escapes it, but would send '\' and '.' segments as they are.</summary>
+    private BlockBlobClient Blob(string name) => _container.GetBlockBlobClient(StorageNaming.CheckBlobName(name));
 
-        var next = root.Element("NextMarker")?.Value;
-        return new BlobPage(items, string.IsNullOrEmpty(next) ? null : next);
-    }
-
-    private string BlobPath(string name) => _containerPath + StorageNames.EscapeBlobName(name);
+    private static BlobRequestConditions? Conditions(StorageCondition condition) =>
+        condition.IfNotExists ? new BlobRequestConditions { IfNoneMatch = ETag.All }
+        : condition.IfMatch is { } etag ? new BlobRequestConditions { IfMatch = new ETag(etag) }
+        : null;
 
     private static string BlockId(Guid uploadId, int index)
     {
@@ -379,49 +374,16 @@ public sealed class AzureBlobStore : IBlobStore
         return Convert.ToBase64String(raw);
     }
 
-    private static void ApplyCondition(Request request, StorageCondition condition)
-    {
-        if (condition.IfNotExists)
-        {
-            request.Headers.SetValue("If-None-Match", "*");
-        }
-        else if (condition.IfMatch is { } etag)
-        {
-            request.Headers.SetValue("If-Match", etag);
-        }
-    }
-
     // The listing's <Etag> lacks the quotes the ETag header has; quote it so both forms compare and match equally.
     private static string QuoteETag(string etag) =>
         etag.Length > 0 && !etag.StartsWith('"') && !etag.StartsWith("W/", StringComparison.Ordinal) ? "\"" + etag + "\"" : etag;
 
-    private static string ETagOf(Response response) =>
-        response.Headers.TryGetValue("ETag", out var etag) ? QuoteETag(etag) : string.Empty;
-
-    private static DateTimeOffset LastModifiedOf(Response response) =>
-        response.Headers.TryGetValue("Last-Modified", out var text)
-        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
-            ? value
-            : DateTimeOffset.UtcNow;
-
-    private static long LongHeader(Response response, string name) =>
-        response.Headers.TryGetValue(name, out var text) ? long.Parse(text, CultureInfo.InvariantCulture) : 0;
-
-    private static long TotalFromContentRange(Response response)
+    // "bytes 0-99/1234": the total after the slash; null when the service sent no range.
+    private static long? TotalFromContentRange(string? contentRange)
     {
-        // "bytes 0-99/1234"
-        if (response.Headers.TryGetValue("Content-Range", out var range))
-        {
-            var slash = range.LastIndexOf('/');
-            if (slash >= 0 && long.TryParse(range.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var total))
-            {
-                return total;
-            }
-        }
-
-        return response.Content.ToMemory().Length;
+        var slash = contentRange?.LastIndexOf('/') ?? -1;
+        return slash >= 0 && long.TryParse(contentRange.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var total)
+            ? total
+            : null;
     }
-
-    private static string? ErrorCode(Response response) =>
-        response.Headers.TryGetValue("x-ms-error-code", out var code) ? code : null;
 }

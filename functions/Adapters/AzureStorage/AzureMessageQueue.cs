@@ -1,19 +1,18 @@
-using System.Globalization;
-using System.Security;
 using System.Text;
-using System.Xml;
-using System.Xml.Linq;
 using Azure;
-using Azure.Core;
+using Azure.Storage.Queues;
 using Serverless.Monitoring.Core.Ports;
+using QueueMessage = Serverless.Monitoring.Core.Ports.QueueMessage;
 
 namespace Serverless.Monitoring.Functions.Adapters.AzureStorage;
 
 /// <summary>
-/// One Azure Storage queue over the REST API. Bodies travel as base64 text, the Functions
-/// queue trigger's default encoding, so messages sent here can trigger functions directly.
-/// A message received more than <see cref="QueueOptions.MaxDeliveryCount"/> times is copied
-/// to "&lt;name&gt;-poison" and deleted instead of being returned, as the trigger does.
+/// One Azure Storage queue on Azure.Storage.Queues. A body travels as the base64 text of its
+/// bytes, written here and passed through by the SDK (message encoding None), so the message
+/// text is the same as ever: the Functions queue trigger (<c>messageEncoding: none</c>) and
+/// messages already queued read as before. A message received more than
+/// <see cref="QueueOptions.MaxDeliveryCount"/> times is copied to "&lt;name&gt;-poison" and
+/// deleted instead of being returned, as the trigger does.
 /// </summary>
 public sealed class AzureMessageQueue : IMessageQueue
 {
@@ -22,28 +21,30 @@ public sealed class AzureMessageQueue : IMessageQueue
 
     private const int MaxVisibilitySeconds = 7 * 24 * 3600;
 
-    private readonly StorageServiceClient _client;
+    // Queues here carry data that must not vanish after the default 7 days.
+    private static readonly TimeSpan NeverExpires = TimeSpan.FromSeconds(-1);
+
+    private readonly QueueClient _queue;
+    private readonly QueueClient _poison;
     private readonly QueueOptions _options;
-    private readonly string _path;
-    private readonly string _poisonName;
+    private readonly StorageErrors _errors;
     private volatile bool _poisonQueueExists;
 
-    internal AzureMessageQueue(StorageServiceClient client, string queue, QueueOptions? options)
+    internal AzureMessageQueue(QueueServiceClient service, string queue, QueueOptions? options, StorageErrors errors)
     {
-        _client = client;
         QueueName = StorageNaming.CheckQueue(queue);
         _options = options ?? new QueueOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxDeliveryCount, 1, nameof(options));
-        _poisonName = queue + StorageNaming.PoisonQueueSuffix;
-        _path = "/" + queue;
+        _queue = service.GetQueueClient(queue);
+        _poison = service.GetQueueClient(queue + StorageNaming.PoisonQueueSuffix);
+        _errors = errors;
     }
 
     public string QueueName { get; }
 
     public int MaxMessageBytes => MaxBodyBytes;
 
-    public Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default) =>
-        CreateQueueAsync(_path, QueueName, cancellationToken);
+    public Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default) => CreateAsync(_queue, cancellationToken);
 
     public async Task<string> SendAsync(ReadOnlyMemory<byte> body, TimeSpan? initialDelay = null, CancellationToken cancellationToken = default)
     {
@@ -54,15 +55,14 @@ public sealed class AzureMessageQueue : IMessageQueue
                 "MessageTooLarge");
         }
 
-        var delay = 0;
+        TimeSpan? delay = null;
         if (initialDelay is { } d)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(d, TimeSpan.Zero, nameof(initialDelay));
-            delay = Seconds(d, min: 0);
+            delay = Seconds(d, min: 0) is > 0 and var seconds ? TimeSpan.FromSeconds(seconds) : null;
         }
 
-        var id = await PutMessageAsync(_path, QueueName, Convert.ToBase64String(body.Span), delay, cancellationToken).ConfigureAwait(false);
-        return id;
+        return await SendTextAsync(_queue, Convert.ToBase64String(body.Span), delay, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken = default)
@@ -71,106 +71,93 @@ public sealed class AzureMessageQueue : IMessageQueue
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxMessages, 32);
         ArgumentOutOfRangeException.ThrowIfLessThan(visibilityTimeout, TimeSpan.Zero);
 
-        using var message = _client.CreateMessage(RequestMethod.Get, _path + "/messages",
-            ("numofmessages", maxMessages.ToString(CultureInfo.InvariantCulture)),
-            ("visibilitytimeout", Seconds(visibilityTimeout, min: 1).ToString(CultureInfo.InvariantCulture)));
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status != 200)
+        Azure.Storage.Queues.Models.QueueMessage[] messages;
+        try
         {
-            throw StorageErrors.FromResponse(response, $"Receive from queue '{QueueName}'");
+            messages = (await _queue.ReceiveMessagesAsync(maxMessages, TimeSpan.FromSeconds(Seconds(visibilityTimeout, min: 1)), cancellationToken)
+                .ConfigureAwait(false)).Value;
+        }
+        catch (Exception ex) when (_errors.Map(ex, $"Receive from queue '{QueueName}'", cancellationToken) is { } mapped)
+        {
+            throw mapped;
         }
 
-        var received = new List<QueueMessage>();
-        foreach (var element in ParseMessages(response.Content.ToStream()))
+        var received = new List<QueueMessage>(messages.Length);
+        foreach (var message in messages)
         {
-            var id = element.Element("MessageId")?.Value ?? string.Empty;
-            var popReceipt = element.Element("PopReceipt")?.Value ?? string.Empty;
-            var text = element.Element("MessageText")?.Value ?? string.Empty;
-            var dequeueCount = int.Parse(element.Element("DequeueCount")?.Value ?? "1", CultureInfo.InvariantCulture);
-            if (dequeueCount > _options.MaxDeliveryCount)
+            var text = message.Body.ToString();
+            if (message.DequeueCount > _options.MaxDeliveryCount)
             {
-                await MoveToPoisonAsync(id, popReceipt, text, cancellationToken).ConfigureAwait(false);
+                await MoveToPoisonAsync(message.MessageId, message.PopReceipt, text, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
-            var inserted = DateTimeOffset.TryParse(element.Element("InsertionTime")?.Value, CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal, out var time) ? time : DateTimeOffset.UtcNow;
-            received.Add(new QueueMessage(id, popReceipt, DecodeBody(text), dequeueCount, inserted));
+            received.Add(new QueueMessage(message.MessageId, message.PopReceipt, DecodeBody(text), (int)message.DequeueCount,
+                message.InsertedOn ?? DateTimeOffset.UtcNow));
         }
 
         return received;
     }
 
-    public async Task<bool> AckAsync(QueueMessage message, CancellationToken cancellationToken = default)
+    public Task<bool> AckAsync(QueueMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return await DeleteMessageAsync(_path, QueueName, message.Id, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+        return DeleteAsync(message.Id, message.PopReceipt, cancellationToken);
     }
 
     private async Task MoveToPoisonAsync(string id, string popReceipt, string text, CancellationToken cancellationToken)
     {
-        var poisonPath = "/" + _poisonName;
         if (!_poisonQueueExists)
         {
-            await CreateQueueAsync(poisonPath, _poisonName, cancellationToken).ConfigureAwait(false);
+            await CreateAsync(_poison, cancellationToken).ConfigureAwait(false);
             _poisonQueueExists = true;
         }
 
         // Copy first, then delete: a crash in between duplicates the message in the poison queue
         // rather than losing it. The text is copied as is, so the poison queue keeps the encoding.
-        await PutMessageAsync(poisonPath, _poisonName, text, 0, cancellationToken).ConfigureAwait(false);
-        await DeleteMessageAsync(_path, QueueName, id, popReceipt, cancellationToken).ConfigureAwait(false);
+        await SendTextAsync(_poison, text, delay: null, cancellationToken).ConfigureAwait(false);
+        await DeleteAsync(id, popReceipt, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task CreateQueueAsync(string path, string name, CancellationToken cancellationToken)
+    private async Task CreateAsync(QueueClient queue, CancellationToken cancellationToken)
     {
-        using var message = _client.CreateMessage(RequestMethod.Put, path);
-        message.Request.Content = RequestContent.Create(ReadOnlyMemory<byte>.Empty);
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status is 201 or 204 || (response.Status == 409 && ErrorCode(response) == "QueueAlreadyExists"))
+        try
         {
-            return;
+            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-
-        throw StorageErrors.FromResponse(response, $"Create queue '{name}'");
-    }
-
-    private async Task<string> PutMessageAsync(string path, string name, string text, int delaySeconds, CancellationToken cancellationToken)
-    {
-        // messagettl=-1: never expire. Queues here carry data that must not vanish after 7 days.
-        using var message = _client.CreateMessage(RequestMethod.Post, path + "/messages",
-            ("visibilitytimeout", delaySeconds > 0 ? delaySeconds.ToString(CultureInfo.InvariantCulture) : null),
-            ("messagettl", "-1"));
-        message.Request.Headers.SetValue("Content-Type", "application/xml");
-        message.Request.Content = RequestContent.Create(Encoding.UTF8.GetBytes(
-            "<?xml version=\"1.0\" encoding=\"utf-8\"?><QueueMessage><MessageText>" + SecurityElement.Escape(text) + "</MessageText></QueueMessage>"));
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status != 201)
+        catch (Exception ex) when (_errors.Map(ex, $"Create queue '{queue.Name}'", cancellationToken) is { } mapped)
         {
-            throw StorageErrors.FromResponse(response, $"Send to queue '{name}'");
+            throw mapped;
         }
-
-        return ParseMessages(response.Content.ToStream()).FirstOrDefault()?.Element("MessageId")?.Value ?? string.Empty;
     }
 
-    private async Task<bool> DeleteMessageAsync(string path, string name, string id, string popReceipt, CancellationToken cancellationToken)
+    private async Task<string> SendTextAsync(QueueClient queue, string text, TimeSpan? delay, CancellationToken cancellationToken)
     {
-        using var message = _client.CreateMessage(RequestMethod.Delete, path + "/messages/" + Uri.EscapeDataString(id), ("popreceipt", popReceipt));
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        return response.Status switch
+        try
         {
-            204 => true,
-            // Gone, or received again by someone else since (a stale pop receipt).
-            404 => false,
-            400 when ErrorCode(response) is "PopReceiptMismatch" or "InvalidQueryParameterValue" => false,
-            _ => throw StorageErrors.FromResponse(response, $"Delete message {id} from queue '{name}'"),
-        };
+            return (await queue.SendMessageAsync(text, delay, NeverExpires, cancellationToken).ConfigureAwait(false)).Value.MessageId;
+        }
+        catch (Exception ex) when (_errors.Map(ex, $"Send to queue '{queue.Name}'", cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
     }
 
-    private static List<XElement> ParseMessages(Stream xml)
+    private async Task<bool> DeleteAsync(string id, string popReceipt, CancellationToken cancellationToken)
     {
-        using var reader = XmlReader.Create(xml, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit });
-        return XDocument.Load(reader).Root?.Elements("QueueMessage").ToList() ?? [];
+        try
+        {
+            await _queue.DeleteMessageAsync(id, popReceipt, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404 || (ex.Status == 400 && ex.ErrorCode is "PopReceiptMismatch" or "InvalidQueryParameterValue"))
+        {
+            return false; // Gone, or received again by someone else since (a stale pop receipt).
+        }
+        catch (Exception ex) when (_errors.Map(ex, $"Delete message {id} from queue '{QueueName}'", cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
     }
 
     // Messages not written by this adapter may be plain text; hand their UTF-8 bytes over rather than fail.
@@ -182,7 +169,4 @@ public sealed class AzureMessageQueue : IMessageQueue
 
     private static int Seconds(TimeSpan value, int min) =>
         (int)Math.Clamp(Math.Ceiling(value.TotalSeconds), min, MaxVisibilitySeconds);
-
-    private static string? ErrorCode(Response response) =>
-        response.Headers.TryGetValue("x-ms-error-code", out var code) ? code : null;
 }

@@ -5,9 +5,10 @@ using Azure.Core;
 namespace Serverless.Monitoring.Functions.Adapters.AzureStorage;
 
 /// <summary>
-/// Where an Azure Storage account's services live and how to authorize against them:
-/// Shared Key (from a connection string, e.g. Azurite) or an Entra ID token credential
-/// (managed identity in Azure).
+/// Where an Azure Storage account's services live and how to authorize against them: the
+/// account key (from a connection string, e.g. Azurite) or an Entra ID token credential
+/// (managed identity in Azure). Parsed and checked here, before any SDK client sees it, so a
+/// malformed connection string fails start-up saying what is wrong without echoing the key.
 /// </summary>
 public sealed class AzureStorageConnection
 {
@@ -58,10 +59,10 @@ public sealed class AzureStorageConnection
 
     public Uri QueueEndpoint { get; }
 
-    /// <summary>The Entra ID credential, or <c>null</c> when the connection uses Shared Key.</summary>
+    /// <summary>The Entra ID credential, or <c>null</c> when the connection uses the account key.</summary>
     public TokenCredential? Credential { get; }
 
-    public bool UsesSharedKey => _accountKey is not null;
+    public bool UsesAccountKey => _accountKey is not null;
 
     /// <summary>The decoded account key; null for token connections. Never printed.</summary>
     internal ReadOnlySpan<byte> AccountKey => _accountKey;
@@ -182,7 +183,22 @@ public sealed class AzureStorageConnection
     /// <summary>Settings without the key, for logs and messages.</summary>
     public override string ToString() =>
         $"AccountName={AccountName};BlobEndpoint={BlobEndpoint};TableEndpoint={TableEndpoint};QueueEndpoint={QueueEndpoint};" +
-        $"Auth={(UsesSharedKey ? "SharedKey" : "TokenCredential")}";
+        $"Auth={(UsesAccountKey ? "AccountKey" : "TokenCredential")}";
+
+    /// <summary>
+    /// The connection in the SDKs' own connection-string form, every endpoint spelled out, for
+    /// the Blob, Table and Queue clients. Holds the key: never log it.
+    /// </summary>
+    internal string ToSdkConnectionString()
+    {
+        if (_accountKey is null)
+        {
+            throw new InvalidOperationException("A token connection has no connection string; build the clients with its Credential.");
+        }
+
+        return $"AccountName={AccountName};AccountKey={Convert.ToBase64String(_accountKey)};" +
+            $"BlobEndpoint={BlobEndpoint.AbsoluteUri};TableEndpoint={TableEndpoint.AbsoluteUri};QueueEndpoint={QueueEndpoint.AbsoluteUri}";
+    }
 
     private static AzureStorageConnection ParseDevelopmentStorage(Dictionary<string, string> settings, string value)
     {

@@ -1,103 +1,118 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Azure;
-using Azure.Core;
+using Azure.Data.Tables;
 using Serverless.Monitoring.Core.Ports;
+using SdkTableEntity = Azure.Data.Tables.TableEntity;
+using TableEntity = Serverless.Monitoring.Core.Ports.TableEntity;
 
 namespace Serverless.Monitoring.Functions.Adapters.AzureStorage;
 
 /// <summary>
-/// One Azure Storage table over the OData JSON REST API: entity CRUD with ETag concurrency,
+/// One Azure Storage table on Azure.Data.Tables: entity CRUD with ETag concurrency,
 /// single-partition range queries with continuation, and atomic entity group transactions.
 /// </summary>
 public sealed class AzureTableStore : ITableStore
 {
-    /// <summary>Minimal metadata still carries "@odata.type" for the types JSON cannot express.</summary>
-    internal const string AcceptJson = "application/json;odata=minimalmetadata";
+    /// <summary>The most operations an entity group transaction may hold.</summary>
+    internal const int MaxBatchOperations = 100;
 
     private const int MaxPageSize = 1000;
 
-    private readonly StorageServiceClient _client;
-    private readonly string _tablePath;
+    private readonly TableClient _table;
+    private readonly StorageErrors _errors;
 
-    internal AzureTableStore(StorageServiceClient client, string table)
+    internal AzureTableStore(TableServiceClient service, string table, StorageErrors errors)
     {
-        _client = client;
         TableName = StorageNaming.CheckTable(table);
-        _tablePath = "/" + table;
+        _table = service.GetTableClient(table);
+        _errors = errors;
     }
 
     public string TableName { get; }
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {
-        using var message = CreateMessage(RequestMethod.Post, "/Tables");
-        SetJsonBody(message.Request, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["TableName"] = TableName }));
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status is 201 or 204 || (response.Status == 409 && ErrorCode(response) == "TableAlreadyExists"))
+        try
         {
-            return;
+            await _table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         }
-
-        throw StorageErrors.FromResponse(response, $"Create table '{TableName}'");
+        catch (Exception ex) when (_errors.Map(ex, $"Create table '{TableName}'", cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
     }
 
     public async Task<string> InsertAsync(TableEntity entity, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(entity);
-        StorageNames.EntityKeyPath(entity.PartitionKey, entity.RowKey); // Validates the keys before sending.
-        using var message = CreateMessage(RequestMethod.Post, _tablePath);
-        SetJsonBody(message.Request, TableEntityJson.Serialize(entity));
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        return response.Status is 201 or 204
-            ? ETagOf(response)
-            : throw StorageErrors.FromResponse(response, Describe("Insert", entity.PartitionKey, entity.RowKey));
+        var sdk = TableEntityConversion.ToSdk(entity);
+        try
+        {
+            return ETagOf(await _table.AddEntityAsync(sdk, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (_errors.Map(ex, Describe("Insert", entity.PartitionKey, entity.RowKey), cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
     }
 
-    public Task<string> UpsertAsync(TableEntity entity, CancellationToken cancellationToken = default)
+    public async Task<string> UpsertAsync(TableEntity entity, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(entity);
-        return ReplaceAsync(entity, etag: null, "Upsert", cancellationToken);
+        var sdk = TableEntityConversion.ToSdk(entity);
+        try
+        {
+            return ETagOf(await _table.UpsertEntityAsync(sdk, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (_errors.Map(ex, Describe("Upsert", entity.PartitionKey, entity.RowKey), cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
     }
 
-    public Task<string> UpdateAsync(TableEntity entity, string etag, CancellationToken cancellationToken = default)
+    public async Task<string> UpdateAsync(TableEntity entity, string etag, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(entity);
         ArgumentException.ThrowIfNullOrEmpty(etag);
-        return ReplaceAsync(entity, etag, "Update", cancellationToken);
+        var sdk = TableEntityConversion.ToSdk(entity);
+        try
+        {
+            return ETagOf(await _table.UpdateEntityAsync(sdk, new ETag(etag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (_errors.Map(ex, Describe("Update", entity.PartitionKey, entity.RowKey), cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
     }
 
     public async Task<bool> DeleteAsync(string partitionKey, string rowKey, string etag = "*", CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(etag);
-        using var message = CreateMessage(RequestMethod.Delete, _tablePath + StorageNames.EntityKeyPath(partitionKey, rowKey));
-        message.Request.Headers.SetValue("If-Match", etag);
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        return response.Status switch
+        TableEntityConversion.CheckKeys(partitionKey, rowKey);
+        try
         {
-            204 => true,
-            404 => false,
-            _ => throw StorageErrors.FromResponse(response, Describe("Delete", partitionKey, rowKey)),
-        };
+            // The SDK answers a missing entity with its 404 response rather than an exception.
+            var response = await _table.DeleteEntityAsync(partitionKey, rowKey, new ETag(etag), cancellationToken).ConfigureAwait(false);
+            return response.Status != 404;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
+        }
+        catch (Exception ex) when (_errors.Map(ex, Describe("Delete", partitionKey, rowKey), cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
     }
 
     public async Task<TableEntity?> GetAsync(string partitionKey, string rowKey, CancellationToken cancellationToken = default)
     {
-        using var message = CreateMessage(RequestMethod.Get, _tablePath + StorageNames.EntityKeyPath(partitionKey, rowKey));
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        switch (response.Status)
+        TableEntityConversion.CheckKeys(partitionKey, rowKey);
+        try
         {
-            case 200:
-                using (var doc = JsonDocument.Parse(response.Content.ToMemory()))
-                {
-                    return TableEntityJson.Read(doc.RootElement, ETagOf(response));
-                }
-
-            case 404:
-                return null;
-            default:
-                throw StorageErrors.FromResponse(response, Describe("Get", partitionKey, rowKey));
+            var response = await _table.GetEntityIfExistsAsync<SdkTableEntity>(partitionKey, rowKey, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+            return response.HasValue ? TableEntityConversion.FromSdk(response.Value!) : null;
+        }
+        catch (Exception ex) when (_errors.Map(ex, Describe("Get", partitionKey, rowKey), cancellationToken) is { } mapped)
+        {
+            throw mapped;
         }
     }
 
@@ -108,44 +123,39 @@ public sealed class AzureTableStore : ITableStore
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
 
-        var filter = new StringBuilder("PartitionKey eq ").Append(StorageNames.ODataLiteral(partitionKey));
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}");
         if (rowKeyFrom is not null)
         {
-            filter.Append(" and RowKey ge ").Append(StorageNames.ODataLiteral(rowKeyFrom));
+            filter += " and " + TableClient.CreateQueryFilter($"RowKey ge {rowKeyFrom}");
         }
 
         if (rowKeyTo is not null)
         {
-            filter.Append(" and RowKey lt ").Append(StorageNames.ODataLiteral(rowKeyTo));
+            filter += " and " + TableClient.CreateQueryFilter($"RowKey lt {rowKeyTo}");
         }
 
-        var (nextPartition, nextRow) = continuationToken is null ? (null, null) : TableContinuation.Unpack(continuationToken);
-        using var message = CreateMessage(RequestMethod.Get, _tablePath + "()",
-            ("$filter", filter.ToString()),
-            ("$top", pageSize.ToString(CultureInfo.InvariantCulture)),
-            ("NextPartitionKey", nextPartition),
-            ("NextRowKey", nextRow));
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (response.Status != 200)
+        try
         {
-            throw StorageErrors.FromResponse(response, $"Query table '{TableName}' partition '{partitionKey}'");
-        }
-
-        var items = new List<TableEntity>();
-        using (var doc = JsonDocument.Parse(response.Content.ToMemory()))
-        {
-            if (doc.RootElement.TryGetProperty("value", out var value))
+            var pages = _table.QueryAsync<SdkTableEntity>(filter, pageSize, cancellationToken: cancellationToken)
+                .AsPages(string.IsNullOrEmpty(continuationToken) ? null : continuationToken, pageSize);
+            await foreach (var page in pages.ConfigureAwait(false))
             {
-                foreach (var element in value.EnumerateArray())
+                var items = new List<TableEntity>(page.Values.Count);
+                foreach (var entity in page.Values)
                 {
-                    items.Add(TableEntityJson.Read(element));
+                    items.Add(TableEntityConversion.FromSdk(entity));
                 }
-            }
-        }
 
-        response.Headers.TryGetValue("x-ms-continuation-NextPartitionKey", out var nextPk);
-        response.Headers.TryGetValue("x-ms-continuation-NextRowKey", out var nextRk);
-        return new TablePage(items, TableContinuation.Pack(nextPk, nextRk));
+                // A page may be empty and still carry a token (the service's 5 s limit).
+                return new TablePage(items, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
+            }
+
+            return new TablePage([], null);
+        }
+        catch (Exception ex) when (_errors.Map(ex, $"Query table '{TableName}' partition '{partitionKey}'", cancellationToken) is { } mapped)
+        {
+            throw mapped;
+        }
     }
 
     public async Task<IReadOnlyList<string?>> SubmitBatchAsync(IReadOnlyList<TableOperation> operations, CancellationToken cancellationToken = default)
@@ -156,85 +166,45 @@ public sealed class AzureTableStore : ITableStore
             return [];
         }
 
-        CheckBatch(operations);
-        var (body, contentType) = TableBatch.Build(operations, _client.AbsoluteUri(_tablePath));
-        using var message = CreateMessage(RequestMethod.Post, "/$batch");
-        message.Request.Headers.SetValue("Content-Type", contentType);
-        message.Request.Content = RequestContent.Create(body);
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        var what = $"Batch of {operations.Count} operations on table '{TableName}' partition '{operations[0].Entity.PartitionKey}'";
-        if (response.Status != 202)
+        var actions = BatchActions(operations);
+        Response<IReadOnlyList<Response>> response;
+        try
         {
-            var error = StorageErrors.FromResponse(response, what);
-            var (_, errorMessage) = StorageErrors.ParseBody(ContentTypeOf(response), response.Content.ToMemory().Span);
-            var whole = new TableBatch.Part(response.Status, response.ReasonPhrase, new Dictionary<string, string>(), string.Empty);
-            throw TableBatch.FailedIndex(whole, errorMessage, operations.Count) is { } failed
-                ? new TableBatchFailedException(failed, error)
-                : error;
+            response = await _table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
         }
-
-        var parts = TableBatch.Parse(response.Content.ToString(), ContentTypeOf(response) ?? string.Empty);
-        for (var i = 0; i < parts.Count; i++)
+        catch (TableTransactionFailedException ex)
         {
-            var part = parts[i];
-            if (part.Status < 300)
-            {
-                continue;
-            }
-
-            // A failed changeset answers with the failing operation only, so its position in the
-            // response says nothing: the index comes from the message prefix or the Content-ID.
-            part.Headers.TryGetValue("Content-Type", out var partType);
-            var partBody = Encoding.UTF8.GetBytes(part.Body);
-            var (_, errorMessage) = StorageErrors.ParseBody(partType, partBody);
-            var index = TableBatch.FailedIndex(part, errorMessage, operations.Count)
-                ?? (parts.Count == operations.Count ? i : 0);
+            // Nothing of the batch was applied; the SDK says which action the service refused.
+            var index = ex.FailedTransactionActionIndex is { } failed && failed >= 0 && failed < operations.Count ? failed : 0;
             var op = operations[index];
-            var inner = StorageErrors.FromStatus(part.Status, part.Reason, null, partType, partBody,
-                Describe(op.Kind.ToString(), op.Entity.PartitionKey, op.Entity.RowKey) + $" (batch operation {index})");
-            throw new TableBatchFailedException(index, inner);
+            throw new TableBatchFailedException(index,
+                StorageErrors.FromResponse(ex, Describe(op.Kind.ToString(), op.Entity.PartitionKey, op.Entity.RowKey) + $" (batch operation {index})"));
         }
-
-        if (parts.Count != operations.Count)
+        catch (Exception ex) when (_errors.Map(ex, $"Batch of {operations.Count} operations on table '{TableName}' partition '{operations[0].Entity.PartitionKey}'",
+            cancellationToken) is { } mapped)
         {
-            throw new StorageRequestException(
-                $"{what}: the service answered {parts.Count} operation responses instead of {operations.Count}.");
+            throw mapped;
         }
 
         var etags = new string?[operations.Count];
-        for (var i = 0; i < parts.Count; i++)
+        for (var i = 0; i < etags.Length; i++)
         {
-            etags[i] = operations[i].Kind == TableOperationKind.Delete ? null : parts[i].Headers.GetValueOrDefault("ETag");
+            etags[i] = operations[i].Kind == TableOperationKind.Delete ? null : ETagOf(response.Value[i]);
         }
 
         return etags;
     }
 
-    private async Task<string> ReplaceAsync(TableEntity entity, string? etag, string verb, CancellationToken cancellationToken)
+    private static List<TableTransactionAction> BatchActions(IReadOnlyList<TableOperation> operations)
     {
-        using var message = CreateMessage(RequestMethod.Put, _tablePath + StorageNames.EntityKeyPath(entity.PartitionKey, entity.RowKey));
-        if (etag is not null)
+        if (operations.Count > MaxBatchOperations)
         {
-            message.Request.Headers.SetValue("If-Match", etag); // Without If-Match, PUT is insert-or-replace.
-        }
-
-        SetJsonBody(message.Request, TableEntityJson.Serialize(entity));
-        var response = await _client.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        return response.Status == 204
-            ? ETagOf(response)
-            : throw StorageErrors.FromResponse(response, Describe(verb, entity.PartitionKey, entity.RowKey));
-    }
-
-    private static void CheckBatch(IReadOnlyList<TableOperation> operations)
-    {
-        if (operations.Count > TableBatch.MaxOperations)
-        {
-            throw new ArgumentException($"A table batch holds at most {TableBatch.MaxOperations} operations, not {operations.Count}.",
-                nameof(operations));
+            throw new ArgumentException($"A table batch holds at most {MaxBatchOperations} operations, not {operations.Count}.", nameof(operations));
         }
 
         var partition = operations[0].Entity.PartitionKey;
         var rows = new HashSet<string>(StringComparer.Ordinal);
+        var actions = new List<TableTransactionAction>(operations.Count);
         foreach (var op in operations)
         {
             ArgumentNullException.ThrowIfNull(op, nameof(operations));
@@ -245,40 +215,25 @@ public sealed class AzureTableStore : ITableStore
 
             if (!rows.Add(op.Entity.RowKey))
             {
-                throw new ArgumentException($"A table batch may touch each entity once; RowKey '{op.Entity.RowKey}' appears twice.",
-                    nameof(operations));
+                throw new ArgumentException($"A table batch may touch each entity once; RowKey '{op.Entity.RowKey}' appears twice.", nameof(operations));
             }
 
-            StorageNames.EntityKeyPath(op.Entity.PartitionKey, op.Entity.RowKey);
+            var entity = TableEntityConversion.ToSdk(op.Entity);
+            actions.Add(op.Kind switch
+            {
+                TableOperationKind.Insert => new TableTransactionAction(TableTransactionActionType.Add, entity),
+                TableOperationKind.Upsert => new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity),
+                TableOperationKind.Update => new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(op.ETag)),
+                TableOperationKind.Delete => new TableTransactionAction(TableTransactionActionType.Delete, entity, new ETag(op.ETag)),
+                _ => throw new ArgumentException($"Unknown table operation {op.Kind}.", nameof(operations)),
+            });
         }
-    }
 
-    private HttpMessage CreateMessage(RequestMethod method, string path, params (string Name, string? Value)[] query)
-    {
-        var message = _client.CreateMessage(method, path, query);
-        var headers = message.Request.Headers;
-        headers.SetValue("Accept", AcceptJson);
-        headers.SetValue("DataServiceVersion", "3.0;NetFx");
-        headers.SetValue("MaxDataServiceVersion", "3.0;NetFx");
-        return message;
-    }
-
-    private static void SetJsonBody(Request request, byte[] json)
-    {
-        request.Headers.SetValue("Content-Type", "application/json");
-        request.Headers.SetValue("Prefer", "return-no-content");
-        request.Content = RequestContent.Create(json);
+        return actions;
     }
 
     private string Describe(string verb, string partitionKey, string rowKey) =>
         $"{verb} entity ('{partitionKey}', '{rowKey}') in table '{TableName}'";
 
-    private static string ETagOf(Response response) =>
-        response.Headers.TryGetValue("ETag", out var etag) ? etag : string.Empty;
-
-    private static string? ContentTypeOf(Response response) =>
-        response.Headers.TryGetValue("Content-Type", out var type) ? type : null;
-
-    private static string? ErrorCode(Response response) =>
-        response.Headers.TryGetValue("x-ms-error-code", out var code) ? code : null;
+    private static string ETagOf(Response response) => response.Headers.ETag?.ToString() ?? string.Empty;
 }

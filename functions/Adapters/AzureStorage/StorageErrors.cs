@@ -1,93 +1,70 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using System.Xml;
-using System.Xml.Linq;
 using Azure;
 using Serverless.Monitoring.Core.Ports;
 
 namespace Serverless.Monitoring.Functions.Adapters.AzureStorage;
 
 /// <summary>
-/// Turns Azure Storage error responses into the port's exceptions, keeping the service's
-/// error code (x-ms-error-code or the body's code) and the first line of its message.
+/// Turns what the Azure SDKs throw into the port's exceptions: a <see cref="RequestFailedException"/>
+/// by its status and the service's error code, and a transport failure that outlived the SDK's
+/// retries (refused connection, network timeout) into <see cref="StorageUnavailableException"/>
+/// naming the endpoint. Messages keep the first line of the service's message only: the SDK's
+/// full text adds request headers and the raw body.
 /// </summary>
-internal static class StorageErrors
+internal sealed class StorageErrors(Uri endpoint, int tries)
 {
-    public static StorageException FromResponse(Response response, string operation, bool createOnly = false)
+    /// <summary>
+    /// The port's exception for <paramref name="exception"/>, or null to let it through unchanged:
+    /// the caller's cancellation, an exception that already is a <see cref="StorageException"/>,
+    /// and programming errors.
+    /// </summary>
+    public StorageException? Map(Exception exception, string operation, CancellationToken cancellationToken, bool createOnly = false)
     {
-        ArgumentNullException.ThrowIfNull(response);
-        response.Headers.TryGetValue("x-ms-error-code", out var headerCode);
-        response.Headers.TryGetValue("Content-Type", out var contentType);
-        var body = response.Content?.ToMemory() ?? ReadOnlyMemory<byte>.Empty;
-        return FromStatus(response.Status, response.ReasonPhrase, headerCode, contentType, body.Span, operation, createOnly);
-    }
-
-    public static StorageException FromStatus(int status, string? reason, string? headerCode, string? contentType,
-        ReadOnlySpan<byte> body, string operation, bool createOnly = false)
-    {
-        var (bodyCode, bodyMessage) = ParseBody(contentType, body);
-        var code = string.IsNullOrEmpty(headerCode) ? bodyCode : headerCode;
-        var message = string.Create(CultureInfo.InvariantCulture,
-            $"{operation} failed: HTTP {status}{(string.IsNullOrEmpty(code) ? "" : " " + code)}: {bodyMessage ?? reason ?? "no details"}");
-
-        return status switch
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception switch
         {
-            404 => new StorageNotFoundException(message, code),
-            409 => new StorageConflictException(message, code),
-            // A create-only write (If-None-Match: *) that finds the object reports 412 on some
-            // operations and 409 on others; the port promises a conflict for both.
-            412 when createOnly => new StorageConflictException(message, code),
-            412 => new StoragePreconditionFailedException(message, code),
-            429 => new StorageThrottledException(message, code),
-            503 when code is "ServerBusy" => new StorageThrottledException(message, code),
-            408 or >= 500 => new StorageUnavailableException(message, code),
-            _ => new StorageRequestException(message, code),
+            OperationCanceledException when cancellationToken.IsCancellationRequested => null,
+            StorageException => null,
+            RequestFailedException { Status: > 0 } failed => FromResponse(failed, operation, createOnly),
+            // Status 0: no response at all. After several tries the SDK's retry policy throws an
+            // AggregateException of every try's failure; a per-try timeout is a cancellation.
+            RequestFailedException or AggregateException or IOException or HttpRequestException or OperationCanceledException =>
+                new StorageUnavailableException(
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"{operation} failed: Azure Storage endpoint {endpoint} could not be reached ({tries} tries): {Innermost(exception).Message}"),
+                    errorCode: null, exception),
+            _ => null,
         };
     }
 
-    /// <summary>The code and first message line of an XML (Blob, Queue) or JSON (Table) error body.</summary>
-    public static (string? Code, string? Message) ParseBody(string? contentType, ReadOnlySpan<byte> body)
+    public static StorageException FromResponse(RequestFailedException failed, string operation, bool createOnly = false)
     {
-        if (body.IsEmpty)
-        {
-            return (null, null);
-        }
-
-        try
-        {
-            var trimmed = body.TrimStart((byte)' ');
-            if (contentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true || (trimmed.Length > 0 && trimmed[0] == (byte)'{'))
-            {
-                using var doc = JsonDocument.Parse(body.ToArray());
-                if (doc.RootElement.TryGetProperty("odata.error", out var error))
-                {
-                    var code = error.TryGetProperty("code", out var c) ? c.GetString() : null;
-                    var text = error.TryGetProperty("message", out var m)
-                        ? m.ValueKind == JsonValueKind.Object && m.TryGetProperty("value", out var v) ? v.GetString() : m.ToString()
-                        : null;
-                    return (code, FirstLine(text));
-                }
-
-                return (null, FirstLine(Encoding.UTF8.GetString(body)));
-            }
-
-            if (trimmed.Length > 0 && (trimmed[0] == (byte)'<' || trimmed.StartsWith("\uFEFF"u8)))
-            {
-                using var reader = XmlReader.Create(new MemoryStream(body.ToArray()), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit });
-                var root = XDocument.Load(reader).Root;
-                return (root?.Element("Code")?.Value, FirstLine(root?.Element("Message")?.Value));
-            }
-
-            return (null, FirstLine(Encoding.UTF8.GetString(body)));
-        }
-        catch (Exception ex) when (ex is JsonException or XmlException)
-        {
-            return (null, FirstLine(Encoding.UTF8.GetString(body)));
-        }
+        ArgumentNullException.ThrowIfNull(failed);
+        return FromStatus(failed.Status, failed.ErrorCode, FirstLine(failed.Message), operation, createOnly, failed);
     }
 
-    // Service messages end with "\nRequestId:...\nTime:..."; the first line says what happened.
+    public static StorageException FromStatus(int status, string? code, string? detail, string operation, bool createOnly = false,
+        Exception? inner = null)
+    {
+        var message = string.Create(CultureInfo.InvariantCulture,
+            $"{operation} failed: HTTP {status}{(string.IsNullOrEmpty(code) ? "" : " " + code)}: {detail ?? "no details"}");
+        return status switch
+        {
+            404 => new StorageNotFoundException(message, code, inner),
+            409 => new StorageConflictException(message, code, inner),
+            // A create-only write (If-None-Match: *) that finds the object reports 412 on some
+            // operations and 409 on others; the port promises a conflict for both.
+            412 when createOnly => new StorageConflictException(message, code, inner),
+            412 => new StoragePreconditionFailedException(message, code, inner),
+            429 => new StorageThrottledException(message, code, inner),
+            503 when code is "ServerBusy" => new StorageThrottledException(message, code, inner),
+            408 or >= 500 => new StorageUnavailableException(message, code, inner),
+            _ => new StorageRequestException(message, code, inner),
+        };
+    }
+
+    // Service messages end with "\nRequestId:...\nTime:..." and the SDK appends status, headers
+    // and content on further lines; the first line says what happened.
     private static string? FirstLine(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -97,5 +74,20 @@ internal static class StorageErrors
 
         var line = text.Split('\n', 2)[0].Trim();
         return line.Length > 500 ? line[..500] : line;
+    }
+
+    private static Exception Innermost(Exception exception)
+    {
+        if (exception is AggregateException { InnerExceptions.Count: > 0 } aggregate)
+        {
+            exception = aggregate.InnerExceptions[^1];
+        }
+
+        while (exception.InnerException is not null)
+        {
+            exception = exception.InnerException;
+        }
+
+        return exception;
     }
 }

@@ -75,7 +75,8 @@ public sealed class FunctionInvocationTests(AzuriteFixture azurite) : IClassFixt
     /// </summary>
     private async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(string queue = IngestQueueFunction.QueueName)
     {
-        var client = new QueueClient(azurite.ConnectionString, queue);
+        // The service version Azurite accepts (the SDK's newest is ahead of it), as our adapter pins.
+        var client = new QueueClient(azurite.ConnectionString, queue, new QueueClientOptions(QueueClientOptions.ServiceVersion.V2024_11_04));
         await client.CreateIfNotExistsAsync();
         var received = (await client.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30))).Value;
         foreach (var message in received)

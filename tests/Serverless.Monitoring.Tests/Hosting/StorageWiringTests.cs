@@ -62,7 +62,7 @@ public sealed class StorageWiringTests
         Assert.Equal(new Uri("https://acct.blob.core.windows.net"), provider.Connection.BlobEndpoint);
         Assert.Equal(new Uri("https://acct.table.core.windows.net"), provider.Connection.TableEndpoint);
         Assert.Equal(new Uri("https://acct.queue.core.windows.net"), provider.Connection.QueueEndpoint);
-        Assert.False(provider.Connection.UsesSharedKey);
+        Assert.False(provider.Connection.UsesAccountKey);
         Assert.IsType(expected, provider.Connection.Credential);
     }
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Serverless.Monitoring.Core.Hashing;
+using System.IO.Hashing;
 using Serverless.Monitoring.Core.Model;
 
 namespace Serverless.Monitoring.Tests.Model;

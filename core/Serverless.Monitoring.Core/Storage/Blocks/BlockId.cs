@@ -1,5 +1,5 @@
 using System.Text;
-using Serverless.Monitoring.Core.Hashing;
+using System.IO.Hashing;
 
 namespace Serverless.Monitoring.Core.Storage.Blocks;
 
@@ -18,7 +18,8 @@ public static class BlockId
     public const string Rule = "1 to 128 characters from [0-9A-Za-z._-]";
 
     private const string Crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    private const ulong SecondSeed = 0x9E3779B97F4A7C15UL;
+    // System.IO.Hashing takes the seed as a long: the same 64 bits as 0x9E3779B97F4A7C15.
+    private const long SecondSeed = unchecked((long)0x9E3779B97F4A7C15UL);
     private const long MaxUlidTime = (1L << 48) - 1;
 
     /// <summary>True when <paramref name="id"/> is a valid block ID.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Hashing;
 using Serverless.Monitoring.Core.Hashing;
 
 namespace Serverless.Monitoring.Core.Storage.Blocks;

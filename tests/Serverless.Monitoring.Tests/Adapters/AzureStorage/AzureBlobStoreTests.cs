@@ -139,6 +139,8 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite)
     [InlineData("percent%20literal+plus&amp=eq?q#hash")]
     [InlineData("semi;colon,comma@at!bang$dollar(paren)*star~tilde")]
     [InlineData("%2F literal and trailing dot.")]
+    [InlineData("trailing slash/")]
+    [InlineData("/leading slash")]
     public async Task Names_with_special_characters_round_trip(string name)
     {
         var store = await NewContainerAsync();

@@ -1,8 +1,6 @@
 using System.Text;
-using Azure.Core;
+using Azure.Storage.Queues;
 using Serverless.Monitoring.Core.Ports;
-using Serverless.Monitoring.Functions.Adapters.AzureStorage;
-
 using Serverless.Monitoring.Tests.Fixtures;
 
 namespace Serverless.Monitoring.Tests.Adapters.AzureStorage;
@@ -94,29 +92,20 @@ public sealed class AzureMessageQueueTests(AzuriteFixture azurite)
     [Fact]
     public async Task Bodies_are_base64_text_on_the_wire_and_plain_text_from_other_producers_is_read_as_utf8()
     {
-        var connection = AzureStorageConnection.Parse(azurite.ConnectionString);
-        var options = AzuriteTestEnvironment.FastRetries;
-        var raw = new StorageServiceClient(AzureStoragePipeline.Build(connection, SharedKeyService.BlobOrQueue, options),
-            connection.QueueEndpoint, options);
         var queue = await NewQueueAsync();
-
-        // What the Functions queue trigger (messageEncoding "base64") will see.
-        await queue.SendAsync("{\"a\":1}"u8.ToArray());
-        using (var peek = raw.CreateMessage(RequestMethod.Get, $"/{queue.QueueName}/messages", ("peekonly", "true")))
+        // Another producer's view of the same queue: the SDK without any message encoding.
+        var raw = new QueueClient(azurite.ConnectionString, queue.QueueName, new QueueClientOptions(QueueClientOptions.ServiceVersion.V2024_11_04)
         {
-            var response = await raw.SendAsync(peek, CancellationToken.None);
-            Assert.Equal(200, response.Status);
-            Assert.Contains($"<MessageText>{Convert.ToBase64String("{\"a\":1}"u8)}</MessageText>", response.Content.ToString(), StringComparison.Ordinal);
-        }
+            MessageEncoding = QueueMessageEncoding.None,
+        });
 
+        // What the Functions queue trigger (messageEncoding "none") and messages queued before the SDK adapter see.
+        await queue.SendAsync("{\"a\":1}"u8.ToArray());
+        var peeked = Assert.Single((await raw.PeekMessagesAsync(32)).Value);
+        Assert.Equal(Convert.ToBase64String("{\"a\":1}"u8), peeked.Body.ToString());
         Assert.True(await queue.AckAsync(Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(30)))));
 
-        using (var put = raw.CreateMessage(RequestMethod.Post, $"/{queue.QueueName}/messages"))
-        {
-            put.Request.Content = RequestContent.Create("<QueueMessage><MessageText>plain text &amp; more</MessageText></QueueMessage>"u8.ToArray());
-            Assert.Equal(201, (await raw.SendAsync(put, CancellationToken.None)).Status);
-        }
-
+        await raw.SendMessageAsync("plain text & more");
         var message = Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(30)));
         Assert.Equal("plain text & more", Encoding.UTF8.GetString(message.Body.Span));
     }

@@ -15,7 +15,7 @@ public sealed class AzureStorageConnectionTests
         Assert.Equal(new Uri("https://acct.blob.core.windows.net"), c.BlobEndpoint);
         Assert.Equal(new Uri("https://acct.table.core.windows.net"), c.TableEndpoint);
         Assert.Equal(new Uri("https://acct.queue.core.windows.net"), c.QueueEndpoint);
-        Assert.True(c.UsesSharedKey);
+        Assert.True(c.UsesAccountKey);
         Assert.Null(c.Credential);
     }
 
@@ -49,7 +49,7 @@ public sealed class AzureStorageConnectionTests
         Assert.Equal("http://127.0.0.1:10000/devstoreaccount1", c.BlobEndpoint.AbsoluteUri);
         Assert.Equal("http://127.0.0.1:10001/devstoreaccount1", c.QueueEndpoint.AbsoluteUri);
         Assert.Equal("http://127.0.0.1:10002/devstoreaccount1", c.TableEndpoint.AbsoluteUri);
-        Assert.True(c.UsesSharedKey);
+        Assert.True(c.UsesAccountKey);
         Assert.True(c.AccountKey.SequenceEqual(Convert.FromBase64String(Key)));
         Assert.Equal("devstoreaccount1", AzureStorageConnection.Parse("usedevelopmentstorage=TRUE;").AccountName);
     }
@@ -136,7 +136,7 @@ public sealed class AzureStorageConnectionTests
         var c = AzureStorageConnection.FromServiceUris(new Uri("https://acct.blob.core.windows.net/"),
             new Uri("https://acct.table.core.windows.net"), new Uri("https://acct.queue.core.windows.net"), credential);
         Assert.Equal("acct", c.AccountName);
-        Assert.False(c.UsesSharedKey);
+        Assert.False(c.UsesAccountKey);
         Assert.Same(credential, c.Credential);
         Assert.Equal("https://acct.blob.core.windows.net", c.BlobEndpoint.AbsoluteUri.TrimEnd('/'));
 

@@ -115,20 +115,32 @@ public sealed class AzureStorageErrorMappingTests
     }
 
     [Fact]
-    public async Task Requests_pin_the_version_and_carry_a_shared_key_signature_over_what_was_sent()
+    public async Task Requests_escape_the_name_carry_the_condition_and_the_pinned_version_and_are_signed()
     {
         using var server = new FakeStorageServer(_ => FakeReply.Created);
         await Provider(server).GetBlobStore("cont").PutAsync("dir/it's ü", new MemoryStream([1, 2, 3]), StorageCondition.CreateOnly);
         var request = Assert.Single(server.Requests);
-        Assert.Equal("/devstoreaccount1/cont/dir/it%27s%20%C3%BC", request.RawUrl);
+        Assert.Equal("PUT", request.Method);
+        var path = request.RawUrl.Split('?')[0];
+        Assert.DoesNotContain(" ", path, StringComparison.Ordinal);
+        Assert.Equal("/devstoreaccount1/cont/dir/it's ü", Uri.UnescapeDataString(path));
+        Assert.Equal("*", request.Headers["If-None-Match"]);
+        Assert.Equal("BlockBlob", request.Headers["x-ms-blob-type"]);
+        Assert.Equal([1, 2, 3], request.Body);
+        // Azurite 3.32 and later accept this version; the SDKs' newest is refused by older ones.
         Assert.Equal("2024-11-04", request.Headers["x-ms-version"]);
-        Assert.True(request.Headers.ContainsKey("x-ms-date"));
+        // The SDK signs with the account key; Azurite checks the signatures in the Azurite-backed tests.
+        Assert.StartsWith("SharedKey devstoreaccount1:", request.Headers["Authorization"], StringComparison.Ordinal);
+    }
 
-        var key = Convert.FromBase64String("Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==");
-        var stringToSign = SharedKeyCredentialPolicy.BuildBlobStringToSign(request.Method, request.Headers, request.Body.Length,
-            new Uri($"http://127.0.0.1:{server.Port}{request.RawUrl}"), "devstoreaccount1");
-        Assert.Contains("\n/devstoreaccount1/devstoreaccount1/cont/dir/it%27s%20%C3%BC", stringToSign, StringComparison.Ordinal);
-        Assert.Equal($"SharedKey devstoreaccount1:{SharedKeyCredentialPolicy.Sign(stringToSign, key)}", request.Headers["Authorization"]);
+    [Fact]
+    public async Task Leading_and_trailing_slashes_of_a_name_are_sent_as_they_are()
+    {
+        using var server = new FakeStorageServer(_ => FakeReply.Created);
+        var store = Provider(server).GetBlobStore("cont");
+        await store.PutAsync("dir/", new MemoryStream([1]));
+        await store.PutAsync("/rooted", new MemoryStream([2]));
+        Assert.Equal(["/devstoreaccount1/cont/dir/", "/devstoreaccount1/cont//rooted"], server.Requests.Select(r => r.RawUrl.Split('?')[0]));
     }
 
     [Fact]
@@ -145,6 +157,7 @@ public sealed class AzureStorageErrorMappingTests
         var blob = await Assert.ThrowsAsync<StorageUnavailableException>(() => provider.GetBlobStore("cont").GetPropertiesAsync("b"));
         Assert.Contains($"http://127.0.0.1:{port}/devstoreaccount1", blob.Message, StringComparison.Ordinal);
         Assert.Contains("3 tries", blob.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Eby8vdM02xNOcqFl", blob.Message, StringComparison.Ordinal);
         // Azure.Core's retry policy reports every failed try.
         Assert.Equal(3, Assert.IsType<AggregateException>(blob.InnerException).InnerExceptions.Count);
 

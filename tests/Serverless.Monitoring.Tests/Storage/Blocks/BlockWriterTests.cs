@@ -1,5 +1,5 @@
 using System.Buffers;
-using Serverless.Monitoring.Core.Hashing;
+using System.IO.Hashing;
 using Serverless.Monitoring.Core.Model;
 using Serverless.Monitoring.Core.Storage.Blocks;
 using Serverless.Monitoring.Core.Storage.Chunks;
