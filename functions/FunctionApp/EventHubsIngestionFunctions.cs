@@ -1,38 +1,20 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Options;
 using Serverless.Monitoring.Functions.Adapters.Bus;
 using Serverless.Monitoring.Functions.Durable;
-using Serverless.Monitoring.Functions.Hosting;
 
 namespace Serverless.Monitoring.Functions.FunctionApp;
 
 /// <summary>
-/// Ingestion from Event Hubs, which has no trigger here (its host extension is not available): a
-/// timer that keeps the <see cref="EventHubsIngestionOrchestration"/> running when the bus is Event
-/// Hubs, the orchestration itself, and its two activities over the <see cref="EventHubsConsumer"/>.
+/// Ingestion from Event Hubs, which has no trigger here (its host extension is not available): the
+/// <see cref="EventHubsIngestionOrchestration"/> and its two activities over the
+/// <see cref="EventHubsConsumer"/> (the <see cref="EventHubsIngestionStarter"/> timer keeps it running).
 /// The pattern for the app's durable work: the function class binds triggers and calls a static,
 /// deterministic orchestration (in <c>Durable/</c>) and core's jobs; tests register the same methods
 /// under the same names with the in-process Durable Task engine.
 /// </summary>
-internal sealed class EventHubsIngestionFunctions(EventHubsConsumer consumer, IOptions<ScrapeOptions> scrape)
+internal sealed class EventHubsIngestionFunctions(EventHubsConsumer consumer)
 {
-    public const string StarterName = "StartEventHubsIngestion";
-
-    [Function(StarterName)]
-    public async Task StartAsync(
-        [TimerTrigger("0 */1 * * * *")] TimerInfo timer,
-        [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        if (scrape.Value.Bus == SampleBusKind.EventHubs)
-        {
-            await EventHubsIngestionOrchestration.EnsureRunningAsync(client, cancellationToken);
-        }
-    }
-
     [Function(EventHubsIngestionOrchestration.Name)]
     public static Task<IngestionRounds> RunOrchestrationAsync([OrchestrationTrigger] TaskOrchestrationContext context)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
@@ -57,7 +58,9 @@ public sealed class EventHubsIngestionActivityTests : IDisposable
             registry.AddActivityFunc<string, PartitionIngestSummary>(EventHubsIngestionOrchestration.IngestPartition, (_, partition) => functions.IngestPartitionAsync(partition, CancellationToken.None));
         });
 
-        await EventHubsIngestionOrchestration.EnsureRunningAsync(engine.Client, CancellationToken.None);
+        // Started as the StartEventHubsIngestion timer does, through its durable client binding.
+        await app.Create<EventHubsIngestionStarter>().StartAsync(new TimerInfo(), engine.Client, CancellationToken.None);
+        Assert.NotNull(await engine.Client.GetInstanceAsync(EventHubsIngestionOrchestration.InstanceId));
         var storage = await app.Services.GetRequiredService<StorageEngineAccessor>().GetAsync();
         var deadline = DateTime.UtcNow + Timeout;
         while ((await storage.SeriesAsync([], long.MinValue, long.MaxValue)).Count < 30 && DateTime.UtcNow < deadline)
@@ -84,6 +87,24 @@ public sealed class EventHubsIngestionActivityTests : IDisposable
             var entity = await checkpoints.GetAsync("samples:$Default", partition);
             Assert.Equal(hub.Events(partition)[^1].SequenceNumber, entity?.GetInt64("SequenceNumber"));
         }
+    }
+
+    [Fact]
+    public async Task The_starter_timer_starts_nothing_when_the_bus_is_not_event_hubs()
+    {
+        await File.WriteAllTextAsync(_work.Combine("prometheus.yml"), "scrape_configs: []\n");
+        using var app = FunctionAppServices.Build(new()
+        {
+            ["Storage:LocalPath"] = _work.Combine("data"),
+            ["Scrape:Bus"] = "StorageQueue",
+            ["Scrape:ConfigFile"] = _work.Combine("prometheus.yml"),
+        });
+        await using var engine = await DurableTaskTestHost.StartAsync(registry =>
+            registry.AddOrchestratorFunc<IngestionRounds?, IngestionRounds>(EventHubsIngestionOrchestration.Name, (context, totals) => EventHubsIngestionOrchestration.RunAsync(context, totals)));
+
+        await app.Create<EventHubsIngestionStarter>().StartAsync(new TimerInfo(), engine.Client, CancellationToken.None);
+
+        Assert.Null(await engine.Client.GetInstanceAsync(EventHubsIngestionOrchestration.InstanceId));
     }
 
     public void Dispose() => _work.Dispose();
