@@ -11,7 +11,7 @@ namespace Serverless.Monitoring.Functions.Embedded;
 
 /// <summary>
 /// Drives the Ingest job from the sample bus: batches from the in-process channel, from the
-/// Storage Queue through the <see cref="StorageQueueConsumer"/> (the IngestQueue function's twin), or
+/// Storage Queue through the <see cref="StorageQueueConsumer"/> (the Ingest function's twin), or
 /// from every Event Hubs partition through the <see cref="EventHubsConsumer"/>.
 /// </summary>
 internal sealed class IngestLoop(

@@ -58,7 +58,7 @@ internal static class FunctionsWorkerHost
     /// What the embedded server checks before it starts, checked before the worker takes
     /// invocations: every setting and <c>prometheus.yml</c>. The web config file is the embedded
     /// server's (TLS and users); in Azure the Functions host authenticates callers, so it is refused.
-    /// So is the in-process bus, and a queue or connection other than the one the IngestQueue trigger reads.
+    /// So is the in-process bus, and a queue or connection other than the one the Ingest trigger reads.
     /// </summary>
     internal static void Validate(IServiceProvider services)
     {
@@ -78,17 +78,17 @@ internal static class FunctionsWorkerHost
                 ["Scrape:Bus is InProcess, which is for the embedded server; the function app needs StorageQueue or EventHubs."]);
         }
 
-        if (scrape.Bus == SampleBusKind.StorageQueue && scrape.QueueName != IngestQueueFunction.QueueName)
+        if (scrape.Bus == SampleBusKind.StorageQueue && scrape.QueueName != IngestFunction.QueueName)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(ScrapeOptions),
-                [$"Scrape:QueueName is '{scrape.QueueName}', but the IngestQueue function reads '{IngestQueueFunction.QueueName}': in the function app leave it at '{IngestQueueFunction.QueueName}'."]);
+                [$"Scrape:QueueName is '{scrape.QueueName}', but the Ingest function reads '{IngestFunction.QueueName}': in the function app leave it at '{IngestFunction.QueueName}'."]);
         }
 
         var storage = services.GetRequiredService<IOptions<StorageOptions>>().Value;
         if (scrape.Bus == SampleBusKind.StorageQueue && storage.Connection != StorageOptions.DefaultConnectionName)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(StorageOptions),
-                [$"Storage:Connection is '{storage.Connection}', but the IngestQueue function reads the queue through the '{StorageOptions.DefaultConnectionName}' connection: in the function app leave it at '{StorageOptions.DefaultConnectionName}'."]);
+                [$"Storage:Connection is '{storage.Connection}', but the Ingest function reads the queue through the '{StorageOptions.DefaultConnectionName}' connection: in the function app leave it at '{StorageOptions.DefaultConnectionName}'."]);
         }
 
         services.GetRequiredService<PrometheusConfigSource>().LoadInitial();

@@ -42,7 +42,7 @@ public sealed partial class FunctionAppLayoutTests
         { "Scrape", "timerTrigger" },
         { "Compact", "timerTrigger" },
         { "Retention", "timerTrigger" },
-        { "IngestQueue", "queueTrigger" },
+        { "Ingest", "queueTrigger" },
         { "IngestEventHubs", "orchestrationTrigger" },
         { "IngestEventHubsPartition", "activityTrigger" },
         { "ListEventHubsPartitions", "activityTrigger" },
@@ -89,9 +89,9 @@ public sealed partial class FunctionAppLayoutTests
     }
 
     [Fact]
-    public void IngestQueue_reads_the_queue_the_scraper_writes_in_the_storage_account()
+    public void Ingest_reads_the_queue_the_scraper_writes_in_the_storage_account()
     {
-        var queue = Trigger("IngestQueue");
+        var queue = Trigger("Ingest");
         Assert.Equal(new ScrapeOptions().QueueName, queue.GetProperty("queueName").GetString());
         Assert.Equal(StorageOptions.DefaultConnectionName, queue.GetProperty("connection").GetString());
     }

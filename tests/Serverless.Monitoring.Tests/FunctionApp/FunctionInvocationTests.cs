@@ -73,7 +73,7 @@ public sealed class FunctionInvocationTests(AzuriteFixture azurite) : IClassFixt
     /// text as stored), taken off the queue as the host does once their invocations succeed, so no
     /// test sees another's.
     /// </summary>
-    private async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(string queue = IngestQueueFunction.QueueName)
+    private async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(string queue = IngestFunction.QueueName)
     {
         // The service version Azurite accepts (the SDK's newest is ahead of it), as our adapter pins.
         var client = new QueueClient(azurite.ConnectionString, queue, new QueueClientOptions(QueueClientOptions.ServiceVersion.V2024_11_04));
@@ -112,7 +112,7 @@ public sealed class FunctionInvocationTests(AzuriteFixture azurite) : IClassFixt
     }
 
     [Fact]
-    public async Task Scrape_publishes_a_loopback_target_s_samples_and_IngestQueue_stores_them_once()
+    public async Task Scrape_publishes_a_loopback_target_s_samples_and_Ingest_stores_them_once()
     {
         using var exporter = new LoopbackHttpServer(async context =>
         {
@@ -138,38 +138,38 @@ public sealed class FunctionInvocationTests(AzuriteFixture azurite) : IClassFixt
         Assert.Empty(await ValuesAsync(app, "fn_probe"));
         foreach (var message in messages)
         {
-            await app.Create<IngestQueueFunction>().RunAsync(message, CancellationToken.None);
+            await app.Create<IngestFunction>().RunAsync(message, CancellationToken.None);
         }
 
         await AssertValuesAsync(app, "fn_probe", 42.0);
         await AssertValuesAsync(app, "up", 1.0);
 
         // The host redelivers a message whose invocation it thinks failed: the replay adds nothing.
-        await app.Create<IngestQueueFunction>().RunAsync(messages[0], CancellationToken.None);
+        await app.Create<IngestFunction>().RunAsync(messages[0], CancellationToken.None);
         await AssertValuesAsync(app, "fn_probe", 42.0);
         var runs = app.Services.GetRequiredService<Core.Instrumentation.MetricRegistry>();
         Assert.Contains("job_runs_total{job=\"Scrape\",outcome=\"success\"} 1", Exposition(runs), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task IngestQueue_fails_the_invocation_when_storage_fails_so_the_host_delivers_again()
+    public async Task Ingest_fails_the_invocation_when_storage_fails_so_the_host_delivers_again()
     {
         using var app = App(new() { ["MonitoringStorage"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + AzuriteFixture.DevelopmentAccountKey
             + $";BlobEndpoint=http://127.0.0.1:{FreePort.Get()}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{FreePort.Get()}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{FreePort.Get()}/devstoreaccount1;" });
         var body = Convert.ToBase64String(WriteRequest("fn_unreachable", NowMs, 1));
         var message = Azure.Storage.Queues.Models.QueuesModelFactory.QueueMessage("m-1", "r-1", BinaryData.FromString(body), 1);
 
-        await Assert.ThrowsAnyAsync<Exception>(() => app.Create<IngestQueueFunction>().RunAsync(message, CancellationToken.None));
+        await Assert.ThrowsAnyAsync<Exception>(() => app.Create<IngestFunction>().RunAsync(message, CancellationToken.None));
     }
 
     [Fact]
-    public async Task IngestQueue_copies_a_message_that_is_not_remote_write_to_the_poison_queue()
+    public async Task Ingest_copies_a_message_that_is_not_remote_write_to_the_poison_queue()
     {
         using var app = App();
         var body = "definitely not snappy"u8.ToArray();
         var message = Azure.Storage.Queues.Models.QueuesModelFactory.QueueMessage(Guid.NewGuid().ToString(), "r", BinaryData.FromString(Convert.ToBase64String(body)), 1);
 
-        await app.Create<IngestQueueFunction>().RunAsync(message, CancellationToken.None);
+        await app.Create<IngestFunction>().RunAsync(message, CancellationToken.None);
 
         var poison = await app.Services.GetRequiredService<IStorageProvider>().GetQueue("samples-poison").ReceiveAsync(32, TimeSpan.FromMinutes(1));
         Assert.Equal(Convert.ToBase64String(body), Convert.ToBase64String(Assert.Single(poison).Body.ToArray()));
@@ -186,7 +186,7 @@ public sealed class FunctionInvocationTests(AzuriteFixture azurite) : IClassFixt
 
         foreach (var message in await ReceiveAsync())
         {
-            await app.Create<IngestQueueFunction>().RunAsync(message, CancellationToken.None);
+            await app.Create<IngestFunction>().RunAsync(message, CancellationToken.None);
         }
 
         var query = await HttpAsync<ApiFunction>(app, (f, r) => f.RunAsync(r), "GET", "/api/v1/query?query=fn_written&time=" + ((at / 1000.0) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));

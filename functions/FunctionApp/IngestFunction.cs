@@ -14,9 +14,9 @@ namespace Serverless.Monitoring.Functions.FunctionApp;
 /// once, as the embedded consumer does, since retrying cannot help. The message ID survives
 /// redelivery, so a replay stores nothing twice.
 /// </summary>
-internal sealed class IngestQueueFunction(JobRunner runner, IngestJob ingest, IStorageProvider storage)
+internal sealed class IngestFunction(JobRunner runner, IngestJob ingest, IStorageProvider storage)
 {
-    public const string Name = "IngestQueue";
+    public const string Name = IngestJob.JobName;
 
     /// <summary>The queue the trigger reads; in the function app <c>Scrape:QueueName</c> must name it.</summary>
     public const string QueueName = "samples";
