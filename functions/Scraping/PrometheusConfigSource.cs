@@ -106,6 +106,19 @@ internal sealed class PrometheusConfigSource : IPrometheusConfigSource, IDisposa
 
     private void Set(PrometheusConfig config)
     {
+        // Accepted so users keep their files, but not acted on yet: say so rather than ignore it.
+        if (config.RuleFiles.Count > 0)
+        {
+            _logger.LogWarning(
+                "rule_files ({Patterns}) are parsed but their rules are not evaluated yet: no recording rule is written and no alert fires",
+                string.Join(", ", config.RuleFiles));
+        }
+
+        if (config.Alerting.Alertmanagers.Count > 0 || config.Alerting.AlertRelabelConfigs.Count > 0)
+        {
+            _logger.LogWarning("alerting is parsed but not used yet: no alert is sent to the configured Alertmanagers");
+        }
+
         lock (_gate)
         {
             _current = config;
