@@ -273,6 +273,7 @@ internal sealed class RuleFileParser
                 AddError(l.KeyNode, context + $"invalid label name: {l.Name}");
             }
 
+            // Upstream's check; YamlDotNet already refuses the lone surrogates that would fail it.
             if (!LabelValidation.IsValidLabelValue(l.Value))
             {
                 AddError(l.ValueNode, context + $"invalid label value: {l.Value}");
