@@ -42,19 +42,22 @@ internal static class CheckCommand
     /// promtool's check that every argument is an existing file (kingpin's <c>ExistingFiles</c>), as
     /// a usage error: the message, and false.
     /// </summary>
-    public static bool AllExist(IEnumerable<string> paths, string commandPath, TextWriter error)
+    public static bool AllExist(IEnumerable<string> paths, ParseResult parseResult, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(parseResult);
         ArgumentNullException.ThrowIfNull(error);
         foreach (var path in paths)
         {
+            // The argument takes any token, so a flag we do not know arrives here as a path.
             var problem = Directory.Exists(path) ? $"'{path}' is a directory"
-                : !File.Exists(path) ? $"path '{path}' does not exist"
-                : null;
+                : File.Exists(path) ? null
+                : path.StartsWith('-') ? $"unknown flag '{path.Split('=')[0]}'"
+                : $"path '{path}' does not exist";
             if (problem is not null)
             {
                 error.WriteLine($"{MonitoringHost.ProductName}: error: {problem}");
-                error.WriteLine($"See '{commandPath} --help'.");
+                error.WriteLine($"See '{MonitoringCommandLine.CommandPath(parseResult.CommandResult)} --help'.");
                 return false;
             }
         }

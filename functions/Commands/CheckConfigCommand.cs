@@ -31,7 +31,7 @@ internal static class CheckConfigCommand
         command.SetAction(parseResult =>
         {
             var paths = parseResult.GetRequiredValue(files);
-            if (!CheckCommand.AllExist(paths, "check config", context.Error))
+            if (!CheckCommand.AllExist(paths, parseResult, context.Error))
             {
                 return MonitoringCommandLine.UsageError;
             }

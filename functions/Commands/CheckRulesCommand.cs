@@ -20,7 +20,7 @@ internal static class CheckRulesCommand
         command.SetAction(parseResult =>
         {
             var paths = parseResult.GetRequiredValue(files);
-            if (!CheckCommand.AllExist(paths, "check rules", context.Error))
+            if (!CheckCommand.AllExist(paths, parseResult, context.Error))
             {
                 return MonitoringCommandLine.UsageError;
             }

@@ -111,7 +111,8 @@ internal static class MonitoringCommandLine
         _ => error.Message,
     };
 
-    private static string CommandPath(CommandResult command)
+    /// <summary>The words that run <paramref name="command"/>, from the executable's name on, for <c>See '… --help'</c>.</summary>
+    internal static string CommandPath(CommandResult command)
     {
         var names = new List<string>();
         for (SymbolResult? result = command; result is not null; result = result.Parent)
