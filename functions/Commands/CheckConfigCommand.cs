@@ -9,7 +9,8 @@ namespace Serverless.Monitoring.Functions.Commands;
 /// config</c>. Each <c>prometheus.yml</c> is loaded as the server loads it; then (unless
 /// <c>--syntax-only</c>) its <c>rule_files</c> are expanded relative to its directory (a named
 /// file that does not exist fails the config) and every rule file is checked as
-/// <c>check rules</c> does, with the config's name validation scheme.
+/// <c>check rules</c> does, with the config's name validation scheme; the other files it refers
+/// to are checked as promtool does (<see cref="ConfigReferencedFiles"/>).
 /// </summary>
 internal static class CheckConfigCommand
 {
@@ -58,6 +59,10 @@ internal static class CheckConfigCommand
         {
             config = PrometheusConfig.LoadFile(path);
             ruleFiles = syntaxOnly ? [] : ResolveRuleFiles(path, config);
+            if (!syntaxOnly)
+            {
+                ConfigReferencedFiles.Check(path, config, resolved => AsNamed(path, resolved), output);
+            }
         }
         catch (ConfigException ex)
         {
@@ -98,7 +103,7 @@ internal static class CheckConfigCommand
             IReadOnlyList<string> matches;
             try
             {
-                matches = RuleFiles.Expand(pattern);
+                matches = FilePathGlob.Expand(pattern);
             }
             catch (FormatException ex)
             {

@@ -10,17 +10,6 @@ namespace Serverless.Monitoring.Core.Rules;
 /// </summary>
 public static class RuleFiles
 {
-    /// <summary>The paths matching one pattern, sorted within each directory (Go's <c>filepath.Glob</c>).</summary>
-    /// <exception cref="FormatException">The pattern is malformed: <c>syntax error in pattern</c>.</exception>
-    public static IReadOnlyList<string> Expand(string pattern) => FilePathGlob.Expand(pattern);
-
-    /// <summary>True when <paramref name="pattern"/> has glob syntax (<c>*</c>, <c>?</c>, <c>[</c> or <c>\</c>).</summary>
-    public static bool IsPattern(string pattern)
-    {
-        ArgumentNullException.ThrowIfNull(pattern);
-        return FilePathGlob.HasMeta(pattern);
-    }
-
     /// <summary>Every file <paramref name="config"/>'s <c>rule_files</c> match, in pattern order, each once.</summary>
     /// <exception cref="RuleFileException">A pattern is malformed (<c>error retrieving rule files for …</c>).</exception>
     public static IReadOnlyList<string> Resolve(PrometheusConfig config)

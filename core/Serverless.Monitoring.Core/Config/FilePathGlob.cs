@@ -1,15 +1,15 @@
 using Serverless.Monitoring.Core.Model;
 
-namespace Serverless.Monitoring.Core.Rules;
+namespace Serverless.Monitoring.Core.Config;
 
 /// <summary>
 /// Go's <c>filepath.Glob</c> and <c>filepath.Match</c> on Unix, which upstream expands
-/// <c>rule_files</c> with: <c>*</c> (any run of characters but <c>/</c>), <c>?</c> (one such
+/// <c>rule_files</c> (and promtool the <c>file_sd_configs</c> files) with: <c>*</c> (any run of characters but <c>/</c>), <c>?</c> (one such
 /// character), <c>[a-z]</c> / <c>[^a-z]</c> classes and <c>\</c> escapes, in any path element;
 /// a pattern without them names a file that may or may not exist. Matches come sorted by name
 /// within each directory, hidden files included; a malformed pattern is an error.
 /// </summary>
-internal static class FilePathGlob
+public static class FilePathGlob
 {
     public const string BadPattern = "syntax error in pattern";
 
