@@ -93,7 +93,7 @@ internal sealed class RuleFileParser
                 case "expr": rule.Expr = (v.String(), v); return true;
                 case "for": rule.For = (v.Duration(), v); return true;
                 case "keep_firing_for": rule.KeepFiringFor = (v.Duration(), v); return true;
-                case "labels": rule.Labels = Map(v); rule.LabelsNode = v; return true;
+                case "labels": rule.Labels = Map(v); return true;
                 case "annotations": rule.Annotations = Map(v); rule.AnnotationsNode = v; return true;
                 default: return false;
             }
@@ -325,8 +325,6 @@ internal sealed class RuleFileParser
         public (TimeSpan Value, ConfigNode Node) KeepFiringFor { get; set; }
 
         public List<Entry> Labels { get; set; } = [];
-
-        public ConfigNode LabelsNode { get; set; }
 
         public List<Entry> Annotations { get; set; } = [];
 
