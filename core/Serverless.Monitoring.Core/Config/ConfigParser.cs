@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using Serverless.Monitoring.Core.Discovery;
 using Serverless.Monitoring.Core.Model;
 using Serverless.Monitoring.Core.Relabeling;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Serverless.Monitoring.Core.Config;
@@ -106,41 +105,7 @@ internal sealed partial class ConfigParser
     /// <summary>The root node of a single-document YAML text (null node when empty).</summary>
     internal ConfigNode LoadDocument(string yaml) => Load(yaml);
 
-    private ConfigNode Load(string yaml)
-    {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException ex)
-        {
-            var message = StripMark(ex.Message);
-            if (message.StartsWith("Duplicate key ", StringComparison.Ordinal))
-            {
-                // Upstream (go-yaml) words it as a field set twice.
-                var key = message["Duplicate key ".Length..];
-                var path = YamlPathFinder.KeyPathAt(yaml, ex.Start) ?? key;
-                throw new ConfigException(_fileName, ex.Start.Line, ex.Start.Column, path, $"field {key} already set", ex);
-            }
-
-            throw new ConfigException(_fileName, ex.Start.Line, ex.Start.Column, string.Empty, "yaml: " + message, ex);
-        }
-
-        if (stream.Documents.Count > 1)
-        {
-            throw new ConfigException(_fileName, stream.Documents[1].RootNode.Start.Line, 0, string.Empty, "yaml: expected a single document");
-        }
-
-        return new ConfigNode(_fileName, stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode, string.Empty);
-    }
-
-    // YamlDotNet prefixes "(Line: 3, Col: 5, Idx: 20) - (…): "; the exception already names the place.
-    private static string StripMark(string message)
-    {
-        var i = message.IndexOf("): ", StringComparison.Ordinal);
-        return message.StartsWith("(Line:", StringComparison.Ordinal) && i > 0 ? message[(i + 3)..] : message;
-    }
+    private ConfigNode Load(string yaml) => YamlDocumentLoader.Load(_fileName, yaml);
 
     private GlobalConfig ParseGlobal(ConfigNode node)
     {

@@ -9,7 +9,13 @@ namespace Serverless.Monitoring.Core.Config;
 /// </summary>
 internal static class YamlPathFinder
 {
-    public static string? KeyPathAt(string yaml, Mark at)
+    public static string? KeyPathAt(string yaml, Mark at) => DuplicateKeyAt(yaml, at).Path;
+
+    /// <summary>
+    /// The path of the key at <paramref name="at"/> and the line where the same mapping first set
+    /// that key (0 when it did not), for go-yaml v3's <c>mapping key "x" already defined at line N</c>.
+    /// </summary>
+    public static (string? Path, long FirstLine) DuplicateKeyAt(string yaml, Mark at)
     {
         try
         {
@@ -21,11 +27,13 @@ internal static class YamlPathFinder
                 var isKey = stack.Count > 0 && stack[^1].IsMapping && stack[^1].ExpectKey;
                 if (isKey && e is Scalar key)
                 {
+                    var keys = stack[^1].KeyLines;
                     if (key.Start.Line == at.Line && key.Start.Column == at.Column)
                     {
-                        return Join(stack, key.Value);
+                        return (Join(stack, key.Value), keys is not null && keys.TryGetValue(key.Value, out var first) ? first : 0);
                     }
 
+                    keys?.TryAdd(key.Value, key.Start.Line);
                     stack[^1] = stack[^1] with { ExpectKey = false, Key = key.Value };
                     continue;
                 }
@@ -33,10 +41,10 @@ internal static class YamlPathFinder
                 switch (e)
                 {
                     case MappingStart:
-                        stack.Add(new Frame(true, true, string.Empty, 0, CurrentSegment(stack)));
+                        stack.Add(new Frame(true, true, string.Empty, 0, CurrentSegment(stack), new Dictionary<string, long>(StringComparer.Ordinal)));
                         break;
                     case SequenceStart:
-                        stack.Add(new Frame(false, false, string.Empty, 0, CurrentSegment(stack)));
+                        stack.Add(new Frame(false, false, string.Empty, 0, CurrentSegment(stack), null));
                         break;
                     case MappingEnd or SequenceEnd:
                         stack.RemoveAt(stack.Count - 1);
@@ -53,7 +61,7 @@ internal static class YamlPathFinder
             // The document is broken further on; no path then.
         }
 
-        return null;
+        return (null, 0);
     }
 
     private static string? CurrentSegment(List<Frame> stack) =>
@@ -84,5 +92,5 @@ internal static class YamlPathFinder
         return path.Length == 0 ? key : $"{path}.{key}";
     }
 
-    private readonly record struct Frame(bool IsMapping, bool ExpectKey, string Key, int Index, string? Segment);
+    private readonly record struct Frame(bool IsMapping, bool ExpectKey, string Key, int Index, string? Segment, Dictionary<string, long>? KeyLines);
 }

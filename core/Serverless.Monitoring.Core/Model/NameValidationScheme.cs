@@ -23,6 +23,13 @@ public static class NameValidationSchemeExtensions
         _ => LabelValidation.IsValidLabelName(name),
     };
 
+    /// <summary>True when <paramref name="name"/> is a valid metric name under <paramref name="scheme"/>.</summary>
+    public static bool IsValidMetricName(this NameValidationScheme scheme, string name) => scheme switch
+    {
+        NameValidationScheme.Legacy => LabelValidation.IsValidLegacyMetricName(name),
+        _ => LabelValidation.IsValidMetricName(name),
+    };
+
     /// <summary>The configuration spelling: <c>utf8</c> or <c>legacy</c>.</summary>
     public static string ToConfigString(this NameValidationScheme scheme) =>
         scheme == NameValidationScheme.Legacy ? "legacy" : "utf8";

@@ -19,7 +19,7 @@ public sealed class CommandLineTests
     [
         "--config.file", "--web.listen-address", "--web.config.file", "--web.enable-lifecycle", "--web.enable-remote-write-receiver",
         "--storage.tsdb.path", "--storage.tsdb.retention.time", "--storage.tsdb.retention.size",
-        "--query.lookback-delta", "--query.timeout", "--query.max-samples", "--help", "--version", "import", "--Section:Key=value",
+        "--query.lookback-delta", "--query.timeout", "--query.max-samples", "--help", "--version", "import", "check", "--Section:Key=value",
     ];
 
     [Theory]
