@@ -142,6 +142,7 @@ internal static class MonitoringHost
         AggregateException aggregate => [.. aggregate.InnerExceptions.SelectMany(StartupFailures)],
         IOException io => [io.Message],
         ConfigException config => [config.Message],
+        Core.Rules.RuleFileException rules => [.. rules.Errors.Select(e => e.Message)],
         _ => [],
     };
 }

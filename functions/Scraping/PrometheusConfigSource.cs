@@ -1,14 +1,15 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using Serverless.Monitoring.Core.Config;
+using Serverless.Monitoring.Core.Rules;
 using Serverless.Monitoring.Functions.Hosting;
 
 namespace Serverless.Monitoring.Functions.Scraping;
 
 /// <summary>
-/// The running <c>prometheus.yml</c>: loaded at start (an error stops the host, naming file,
-/// line and field), reloaded on <c>POST /-/reload</c> and SIGHUP. A reload that fails keeps the
-/// running config and says why, as Prometheus does.
+/// The running <c>prometheus.yml</c> and its rule files: loaded at start (an error in either stops
+/// the host, naming file, line and field), reloaded on <c>POST /-/reload</c> and SIGHUP. A reload
+/// that fails keeps the running config and rules and says why, as Prometheus does.
 /// </summary>
 internal sealed class PrometheusConfigSource : IPrometheusConfigSource, IDisposable
 {
@@ -17,6 +18,7 @@ internal sealed class PrometheusConfigSource : IPrometheusConfigSource, IDisposa
     private readonly Lock _gate = new();
     private PosixSignalRegistration? _sighup;
     private PrometheusConfig? _current;
+    private IReadOnlyList<RuleFile> _rules = [];
 
     public PrometheusConfigSource(IOptions<ScrapeOptions> options, ILogger<PrometheusConfigSource> logger)
     {
@@ -48,6 +50,9 @@ internal sealed class PrometheusConfigSource : IPrometheusConfigSource, IDisposa
 
     public PrometheusConfig Current => _current ?? throw new InvalidOperationException("The configuration is not loaded yet.");
 
+    /// <summary>The rule files of <see cref="Current"/>, checked when it was loaded.</summary>
+    public IReadOnlyList<RuleFile> CurrentRules => _rules;
+
     public bool LastReloadSuccessful { get; private set; } = true;
 
     public DateTimeOffset LastReload { get; private set; }
@@ -66,11 +71,12 @@ internal sealed class PrometheusConfigSource : IPrometheusConfigSource, IDisposa
         if (!File.Exists(Path) && _options.ConfigFile == new ScrapeOptions().ConfigFile)
         {
             _logger.LogWarning("No {File} in {Directory}: nothing is scraped until one is written and reloaded.", _options.ConfigFile, Directory.GetCurrentDirectory());
-            Set(PrometheusConfig.Default);
+            Set(PrometheusConfig.Default, []);
         }
         else
         {
-            Set(PrometheusConfig.LoadFile(Path));
+            var config = PrometheusConfig.LoadFile(Path);
+            Set(config, RuleFiles.Load(config));
             _logger.LogInformation("Loaded configuration file {File}", Path);
         }
 
@@ -91,11 +97,12 @@ internal sealed class PrometheusConfigSource : IPrometheusConfigSource, IDisposa
     {
         try
         {
-            Set(PrometheusConfig.LoadFile(Path));
+            var config = PrometheusConfig.LoadFile(Path);
+            Set(config, RuleFiles.Load(config));
             _logger.LogInformation("Completed loading of configuration file {File}", Path);
             return null;
         }
-        catch (ConfigException ex)
+        catch (Exception ex) when (ex is ConfigException or RuleFileException)
         {
             LastReloadSuccessful = false;
             LastReload = DateTimeOffset.UtcNow;
@@ -104,14 +111,16 @@ internal sealed class PrometheusConfigSource : IPrometheusConfigSource, IDisposa
         }
     }
 
-    private void Set(PrometheusConfig config)
+    private void Set(PrometheusConfig config, IReadOnlyList<RuleFile> rules)
     {
-        // Accepted so users keep their files, but not acted on yet: say so rather than ignore it.
+        // Checked and loaded so users keep their files, but not evaluated yet: say so rather than ignore them.
         if (config.RuleFiles.Count > 0)
         {
             _logger.LogWarning(
-                "rule_files ({Patterns}) are parsed but their rules are not evaluated yet: no recording rule is written and no alert fires",
-                string.Join(", ", config.RuleFiles));
+                "rule_files ({Patterns}): {Groups} rule groups in {Files} files checked and loaded, but rules are not evaluated yet: no recording rule is written and no alert fires",
+                string.Join(", ", config.RuleFiles),
+                rules.Sum(r => r.Groups.Count),
+                rules.Count);
         }
 
         if (config.Alerting.Alertmanagers.Count > 0 || config.Alerting.AlertRelabelConfigs.Count > 0)
@@ -122,6 +131,7 @@ internal sealed class PrometheusConfigSource : IPrometheusConfigSource, IDisposa
         lock (_gate)
         {
             _current = config;
+            _rules = rules;
             LastReloadSuccessful = true;
             LastReload = DateTimeOffset.UtcNow;
         }
