@@ -69,12 +69,17 @@ public sealed class RuleGroupEvaluator
     /// order) keep their alerts and their series for staleness, health starts unknown, and the
     /// series of rules that are gone are marked stale at the next evaluation.
     /// </summary>
+    /// <exception cref="ArgumentException">The state is another group's (upstream carries state only within a file and name).</exception>
     public static RuleGroupEvaluator Resume(RuleGroup group, RuleEvaluationOptions options, RuleGroupState state)
     {
         ArgumentNullException.ThrowIfNull(group);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(options.TemplateExpander);
         ArgumentNullException.ThrowIfNull(state);
+        if (state.Name != group.Name || state.File != group.File)
+        {
+            throw new ArgumentException($"the state of group {state.Name} of {state.File} cannot resume group {group.Name} of {group.File}", nameof(state));
+        }
         if (state.Fingerprint == group.Fingerprint
             && state.Rules.Count == group.Rules.Count
             && state.Rules.Select(r => r.Key).SequenceEqual(group.Rules.Select(r => r.Key), StringComparer.Ordinal))

@@ -133,6 +133,14 @@ public sealed class ReloadTests
         Assert.Equal(state.ToJson(), h.Evaluator.ExportState().ToJson());
     }
 
+    [Fact]
+    public void Another_groups_state_is_refused()
+    {
+        var state = RuleGroupEvaluator.Start(Group(Step), DefaultOptions(), restoreForState: false).ExportState();
+        Assert.Throws<ArgumentException>(() => RuleGroupEvaluator.Resume(new RuleGroup("other", "rules.yml", Step, []), DefaultOptions(), state));
+        Assert.Throws<ArgumentException>(() => RuleGroupEvaluator.Resume(new RuleGroup("g", "other.yml", Step, []), DefaultOptions(), state));
+    }
+
     [Theory]
     [InlineData("name")]
     [InlineData("file")]
