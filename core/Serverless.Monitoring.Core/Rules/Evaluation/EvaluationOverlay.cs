@@ -27,9 +27,6 @@ internal sealed class EvaluationOverlay(ISeriesSource storage) : ISeriesSource
     private readonly Dictionary<LabelSet, List<Sample>> _series = [];
     private readonly Dictionary<string, List<LabelSet>> _byName = new(StringComparer.Ordinal);
 
-    /// <summary>Whether anything was added.</summary>
-    public bool IsEmpty => _series.Count == 0;
-
     /// <summary>
     /// Adds a sample as upstream's head appender would: an identical sample at the same time is a
     /// no-op, a different one at the same time is refused (<paramref name="existing"/> is the kept value).

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Serverless.Monitoring.Core.Model;
@@ -15,8 +14,14 @@ namespace Serverless.Monitoring.Core.Rules.Evaluation;
 /// back as data, state goes in and out as a <see cref="RuleGroupState"/>.
 /// </summary>
 /// <remarks>
-/// One evaluation at a time; <see cref="GetStatus"/> and <see cref="ExportState"/> may be called
-/// from other threads meanwhile and see the state between two rules.
+/// <para>A host's loop: <c>Start</c> (first load) or <c>Resume</c> (saved state, or a reload); the
+/// first slot is <see cref="RuleGroupSchedule.NextEvaluationAfter"/>(now); at each slot
+/// <see cref="EvaluateAsync"/>, publish <see cref="RuleGroupEvaluation.Samples"/> through the sample
+/// bus, hand <see cref="RuleGroupEvaluation.Alerts"/> to the notifier, keep <see cref="ExportState"/>;
+/// when the timer fires, <see cref="RuleGroupSchedule.Advance"/>(last slot, now) gives the next slot
+/// and the ticks missed.</para>
+/// <para>One evaluation at a time; <see cref="GetStatus"/> and <see cref="ExportState"/> may be called
+/// from other threads meanwhile and see the state between two rules.</para>
 /// </remarks>
 public sealed class RuleGroupEvaluator
 {
