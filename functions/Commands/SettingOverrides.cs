@@ -21,6 +21,7 @@ internal static partial class SettingOverrides
             [StorageOptions.SectionName] = Properties<StorageOptions>(),
             [WebOptions.SectionName] = Properties<WebOptions>(),
             [ScrapeOptions.SectionName] = Properties<ScrapeOptions>(),
+            [RulesOptions.SectionName] = Properties<RulesOptions>(),
             [ApiQueryOptions.SectionName] = ApiQueryOptions.Keys,
         };
 

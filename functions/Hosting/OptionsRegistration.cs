@@ -22,6 +22,11 @@ internal static class OptionsRegistration
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();
 
+        services.AddOptions<RulesOptions>()
+            .Configure<IConfiguration>((options, configuration) => BindStrict(configuration, RulesOptions.SectionName, options))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RulesOptions>, RulesOptionsValidator>();
+
         services.AddOptions<ScrapeOptions>()
             .Configure<IConfiguration>((options, configuration) => BindStrict(configuration, ScrapeOptions.SectionName, options))
             .ValidateOnStart();
@@ -112,6 +117,16 @@ internal sealed class StorageOptionsValidator(IConfiguration configuration) : IV
             default:
                 return ValidateOptionsResult.Fail($"Storage:Provider must be one of: {string.Join(", ", Enum.GetNames<StorageProvider>())}.");
         }
+    }
+}
+
+internal sealed class RulesOptionsValidator : IValidateOptions<RulesOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RulesOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Problems().ToList();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }
 

@@ -32,4 +32,23 @@ internal sealed class WebOptions
     /// <c>--web.enable-remote-write-receiver</c>); off, it answers 404, as upstream.
     /// </summary>
     public bool EnableRemoteWriteReceiver { get; set; }
+
+    /// <summary>
+    /// The URL users reach the server at (Prometheus's <c>--web.external-url</c>), for alerts'
+    /// <c>generatorURL</c> and templates' <c>externalURL</c>; empty for <c>http://&lt;host name&gt;:&lt;port&gt;/</c>
+    /// of the listen address, as upstream.
+    /// </summary>
+    public string ExternalUrl { get; set; } = string.Empty;
+
+    /// <summary>The external URL in force: <see cref="ExternalUrl"/>, else upstream's default from the listen address.</summary>
+    public string ResolveExternalUrl()
+    {
+        if (ExternalUrl.Length > 0)
+        {
+            return ExternalUrl.TrimEnd('/');
+        }
+
+        var port = ListenAddress[(ListenAddress.LastIndexOf(':') + 1)..];
+        return $"http://{System.Net.Dns.GetHostName()}:{port}";
+    }
 }
