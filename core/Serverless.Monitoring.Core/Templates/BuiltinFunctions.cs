@@ -306,7 +306,7 @@ internal static class BuiltinFunctions
         var kb = GoType.KindOf(b);
         if (ka != kb && ka != GoKind.Invalid && kb != GoKind.Invalid)
         {
-            throw new TemplateFunctionException($"non-comparable types {GoFmt.Sprint(a)}: {GoType.Of(a)!.Name}, {GoType.Of(b)!.Name}: {GoFmt.Sprint(b)}");
+            throw new TemplateFunctionException(GoFmt.Sprintf("non-comparable types %s: %v, %s: %v", a, GoType.Of(a)!.Name, GoType.Of(b)!.Name, b));
         }
 
         if (a is null || b is null)
@@ -316,7 +316,7 @@ internal static class BuiltinFunctions
 
         if (kb is GoKind.Map or GoKind.Slice or GoKind.Func)
         {
-            throw new TemplateFunctionException($"non-comparable type {GoFmt.Sprint(b)}: {GoType.Of(b)!.Name}");
+            throw new TemplateFunctionException(GoFmt.Sprintf("non-comparable type %s: %v", b, GoType.Of(b)!.Name));
         }
 
         return ReferenceEquals(a, b) || (a is GoValue va && b is GoValue vb && ReferenceEquals(va.Type, vb.Type) && a.Equals(b));

@@ -251,7 +251,14 @@ internal sealed class GoPrinter(StringBuilder buffer)
             case GoMap map:
                 if (_sharpV)
                 {
-                    Buffer.Append(map.Type.Name).Append('{');
+                    Buffer.Append(map.Type.Name);
+                    if (map.IsNil)
+                    {
+                        Buffer.Append("(nil)");
+                        return;
+                    }
+
+                    Buffer.Append('{');
                 }
                 else
                 {
@@ -269,7 +276,7 @@ internal sealed class GoPrinter(StringBuilder buffer)
                     first = false;
                     PrintValue(k, verb, depth + 1);
                     Buffer.Append(':');
-                    PrintValue(v, verb, depth + 1);
+                    PrintElement(v, map.Type.Elem, verb, depth + 1);
                 }
 
                 Buffer.Append(_sharpV ? '}' : ']');
@@ -285,7 +292,7 @@ internal sealed class GoPrinter(StringBuilder buffer)
                             Buffer.Append(", ");
                         }
 
-                        PrintValue(slice[i], verb, depth + 1);
+                        PrintElement(slice[i], slice.Type.Elem, verb, depth + 1);
                     }
 
                     Buffer.Append('}');
@@ -327,6 +334,27 @@ internal sealed class GoPrinter(StringBuilder buffer)
                 Buffer.Append('?').Append(value.GetType().Name).Append('?');
                 return;
         }
+    }
+
+    // An element of a map or slice: a nil in an interface-typed container is a nil interface,
+    // "<nil>" whatever the verb ("interface {}(nil)" under %#v).
+    private void PrintElement(object? value, GoType? elemType, char verb, int depth)
+    {
+        if (value is null && elemType is { Kind: GoKind.Interface })
+        {
+            if (_sharpV)
+            {
+                Buffer.Append(elemType.Name).Append("(nil)");
+            }
+            else
+            {
+                Buffer.Append("<nil>");
+            }
+
+            return;
+        }
+
+        PrintValue(value, verb, depth);
     }
 
     private void PrintStruct(GoStruct s, string typeName, char verb, int depth)

@@ -17,6 +17,12 @@ public abstract class GoMap : GoValue
     /// <summary>The entries in key order.</summary>
     public abstract IEnumerable<KeyValuePair<string, object?>> Sorted();
 
+    /// <summary>True for a nil map: empty, and printed as <c>map[string]string(nil)</c> by <c>%#v</c>.</summary>
+    public virtual bool IsNil => false;
+
+    /// <summary>A nil map of type <paramref name="type"/>.</summary>
+    public static GoMap Nil(GoType type) => new NilMap(type ?? throw new ArgumentNullException(nameof(type)));
+
     /// <summary>A <c>map[string]string</c> over a label set (already in Go's key order).</summary>
     public static GoMap FromLabels(LabelSet labels) => new LabelSetMap(labels ?? throw new ArgumentNullException(nameof(labels)));
 
@@ -27,6 +33,23 @@ public abstract class GoMap : GoValue
     /// <summary>A <c>map[string]interface {}</c> over a dictionary of template values.</summary>
     public static GoMap FromValues(IReadOnlyDictionary<string, object?> map) =>
         new DictionaryMap<object?>(GoType.AnyMap, map ?? throw new ArgumentNullException(nameof(map)));
+
+    private sealed class NilMap(GoType type) : GoMap
+    {
+        public override GoType Type => type;
+
+        public override int Count => 0;
+
+        public override bool IsNil => true;
+
+        public override bool TryGetValue(string key, out object? value)
+        {
+            value = null;
+            return false;
+        }
+
+        public override IEnumerable<KeyValuePair<string, object?>> Sorted() => [];
+    }
 
     private sealed class LabelSetMap(LabelSet labels) : GoMap
     {

@@ -48,23 +48,27 @@ internal sealed class TemplateExecutor
         var executor = new TemplateExecutor(set, tree, output, data, state);
         if (tree.Root is null)
         {
-            throw executor.Errorf($"{GoStrconv.Quote(tree.Name)} is an incomplete or empty template");
+            throw executor.Errorf("%q is an incomplete or empty template", tree.Name);
         }
 
         executor.Walk(data, tree.Root);
     }
 
-    private TemplateExecutionException Errorf(string message)
+    // Go splices name, location and context into the format string; a '%' in the location is read as a verb, as in Go.
+    private TemplateExecutionException Errorf(string format, params object?[] args)
     {
-        var name = _tmpl.Name;
+        var name = DoublePercent(_tmpl.Name);
         if (_node is null)
         {
-            return new TemplateExecutionException($"template: {name}: {message}");
+            return new TemplateExecutionException(GoFmt.Sprintf($"template: {name}: {format}", args));
         }
 
         var (location, context) = ErrorContext(_node);
-        return new TemplateExecutionException($"template: {location}: executing {GoStrconv.Quote(name)} at <{context}>: {message}");
+        return new TemplateExecutionException(GoFmt.Sprintf(
+            $"template: {location}: executing {GoStrconv.Quote(name)} at <{DoublePercent(context)}>: {format}", args));
     }
+
+    private static string DoublePercent(string s) => s.Replace("%", "%%", StringComparison.Ordinal);
 
     /// <summary>Go's <c>ErrorContext</c>: <c>NAME:LINE:COLUMN</c> (column in bytes from 0) and the node's text.</summary>
     internal static (string Location, string Context) ErrorContext(TemplateNode node)
@@ -95,7 +99,7 @@ internal sealed class TemplateExecutor
             }
         }
 
-        throw Errorf($"undefined variable: {name}");
+        throw Errorf("undefined variable: %s", name);
     }
 
     private void SetTopVar(int n, object? value) => _vars[^n] = (_vars[^n].Name, value);
@@ -110,7 +114,7 @@ internal sealed class TemplateExecutor
             }
         }
 
-        throw Errorf($"undefined variable: {name}");
+        throw Errorf("undefined variable: %s", name);
     }
 
     private Flow Walk(object? dot, TemplateNode node)
@@ -154,7 +158,7 @@ internal sealed class TemplateExecutor
             case CommentNode:
                 return Flow.None;
             default:
-                throw Errorf($"unknown node: {node}");
+                throw Errorf("unknown node: %s", node.ToString());
         }
     }
 
@@ -245,7 +249,7 @@ internal sealed class TemplateExecutor
                 case GoSlice or GoMap or null:
                     break;
                 default:
-                    throw Errorf($"range can't iterate over {GoFmt.Sprint(val)}");
+                    throw Errorf("range can't iterate over %v", val);
             }
 
             return r.ElseList is null ? Flow.None : Walk(dot, r.ElseList);
@@ -262,12 +266,12 @@ internal sealed class TemplateExecutor
         var tmpl = _set.LookupTree(t.Name);
         if (tmpl is null)
         {
-            throw Errorf($"template {GoStrconv.Quote(t.Name)} not defined");
+            throw Errorf("template %q not defined", t.Name);
         }
 
         if (_depth == MaxExecDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
-            throw Errorf($"exceeded maximum template depth ({MaxExecDepth.ToString(CultureInfo.InvariantCulture)})");
+            throw Errorf("exceeded maximum template depth (%v)", (long)MaxExecDepth);
         }
 
         dot = EvalPipeline(dot, t.Pipe);
@@ -320,7 +324,7 @@ internal sealed class TemplateExecutor
     {
         if (args.Count > 1 || final != Missing)
         {
-            throw Errorf($"can't give argument to non-function {args[0]}");
+            throw Errorf("can't give argument to non-function %s", args[0].ToString());
         }
     }
 
@@ -351,14 +355,14 @@ internal sealed class TemplateExecutor
             NilNode => throw Errorf("nil is not a command"),
             NumberNode n => IdealConstant(n),
             StringNode s => s.Text,
-            _ => throw Errorf($"can't evaluate command {GoStrconv.Quote(firstWord.ToString())}"),
+            _ => throw Errorf("can't evaluate command %q", firstWord.ToString()),
         };
     }
 
     private object? IdealConstant(NumberNode constant)
     {
         _node = constant;
-        return constant.ConstantError is null ? constant.Constant : throw Errorf(constant.ConstantError);
+        return constant.ConstantError is null ? constant.Constant : throw Errorf("%s", constant.ConstantError);
     }
 
     private object? EvalFieldNode(object? dot, FieldNode field, List<TemplateNode>? args, object? final)
@@ -377,7 +381,7 @@ internal sealed class TemplateExecutor
 
         if (chain.Node is NilNode)
         {
-            throw Errorf($"indirection through explicit nil in {chain}");
+            throw Errorf("indirection through explicit nil in %s", chain.ToString());
         }
 
         var pipe = EvalArg(dot, null, chain.Node);
@@ -411,7 +415,7 @@ internal sealed class TemplateExecutor
     private object? EvalFunction(object? dot, IdentifierNode node, TemplateNode cmd, List<TemplateNode>? args, object? final)
     {
         _node = node;
-        var function = node.Function ?? throw Errorf($"{GoStrconv.Quote(node.Ident)} is not a defined function");
+        var function = node.Function ?? throw Errorf("%q is not a defined function", node.Ident);
         return EvalCall(dot, function, null, cmd, node.Ident, args, final);
     }
 
@@ -421,7 +425,7 @@ internal sealed class TemplateExecutor
         {
             if (_set.MissingKey == MissingKeyOption.Error)
             {
-                throw Errorf($"nil data; no entry for key {GoStrconv.Quote(fieldName)}");
+                throw Errorf("nil data; no entry for key %q", fieldName);
             }
 
             return null;
@@ -438,14 +442,14 @@ internal sealed class TemplateExecutor
             case GoStruct s when s.TryGetField(fieldName, out var field):
                 if (hasArgs)
                 {
-                    throw Errorf($"{fieldName} has arguments but cannot be invoked as function");
+                    throw Errorf("%s has arguments but cannot be invoked as function", fieldName);
                 }
 
                 return field;
             case GoMap map:
                 if (hasArgs)
                 {
-                    throw Errorf($"{fieldName} is not a method but has arguments");
+                    throw Errorf("%s is not a method but has arguments", fieldName);
                 }
 
                 if (map.TryGetValue(fieldName, out var result))
@@ -456,12 +460,12 @@ internal sealed class TemplateExecutor
                 return _set.MissingKey switch
                 {
                     MissingKeyOption.Zero => map.Type.Elem?.Zero,
-                    MissingKeyOption.Error => throw Errorf($"map has no entry for key {GoStrconv.Quote(fieldName)}"),
+                    MissingKeyOption.Error => throw Errorf("map has no entry for key %q", fieldName),
                     _ => null,
                 };
         }
 
-        throw Errorf($"can't evaluate field {fieldName} in type {TypeName(receiver)}");
+        throw Errorf("can't evaluate field %s in type %s", fieldName, TypeName(receiver));
     }
 
     private object? EvalCall(object? dot, TemplateFunction fun, object? receiver, TemplateNode node, string name, List<TemplateNode>? allArgs, object? final)
@@ -475,12 +479,12 @@ internal sealed class TemplateExecutor
             numFixed = fun.Parameters.Count;
             if (numIn < numFixed)
             {
-                throw Errorf($"wrong number of args for {name}: want at least {fun.Parameters.Count} got {argCount}");
+                throw Errorf("wrong number of args for %s: want at least %d got %d", name, (long)fun.Parameters.Count, (long)argCount);
             }
         }
         else if (numIn != fun.NumIn)
         {
-            throw Errorf($"wrong number of args for {name}: want {fun.NumIn} got {numIn}");
+            throw Errorf("wrong number of args for %s: want %d got %d", name, (long)fun.NumIn, (long)numIn);
         }
 
         if (fun.Kind != TemplateFunctionKind.Plain)
@@ -533,7 +537,7 @@ internal sealed class TemplateExecutor
         catch (TemplateFunctionException e)
         {
             _node = node;
-            throw Errorf($"error calling {name}: {e.Message}");
+            throw Errorf("error calling %s: %s", name, e.Message);
         }
     }
 
@@ -546,7 +550,7 @@ internal sealed class TemplateExecutor
                 return null;
             }
 
-            throw Errorf($"invalid value; expected {type.Name}");
+            throw Errorf("invalid value; expected %s", type.Name);
         }
 
         if (type is null || type.Kind == GoKind.Interface)
@@ -565,7 +569,7 @@ internal sealed class TemplateExecutor
             return pointer.Dereference();
         }
 
-        throw Errorf($"wrong type for value; expected {type.Name}; got {valueType.Name}");
+        throw Errorf("wrong type for value; expected %s; got %s", type.Name, valueType.Name);
     }
 
     private object? EvalArg(object? dot, GoType? type, TemplateNode n)
@@ -581,7 +585,7 @@ internal sealed class TemplateExecutor
                     return null;
                 }
 
-                throw Errorf($"cannot assign nil to {type.Name}");
+                throw Errorf("cannot assign nil to %s", type.Name);
             case FieldNode field:
                 return ValidateType(EvalFieldNode(dot, field, [n], Missing), type);
             case VariableNode variable:
@@ -597,20 +601,20 @@ internal sealed class TemplateExecutor
         switch (type?.Kind)
         {
             case GoKind.Bool:
-                return n is BoolNode b ? Typed(type, b.Value) : throw Errorf($"expected bool; found {n}");
+                return n is BoolNode b ? Typed(type, b.Value) : throw Errorf("expected bool; found %s", n.ToString());
             case GoKind.Complex:
-                return n is NumberNode { IsComplex: true } c ? c.Complex128 : throw Errorf($"expected complex; found {n}");
+                return n is NumberNode { IsComplex: true } c ? c.Complex128 : throw Errorf("expected complex; found %s", n.ToString());
             case GoKind.Float:
-                return n is NumberNode { IsFloat: true } f ? Typed(type, f.Float64) : throw Errorf($"expected float; found {n}");
+                return n is NumberNode { IsFloat: true } f ? Typed(type, f.Float64) : throw Errorf("expected float; found %s", n.ToString());
             case GoKind.Int:
-                return n is NumberNode { IsInt: true } i ? Typed(type, i.Int64) : throw Errorf($"expected integer; found {n}");
+                return n is NumberNode { IsInt: true } i ? Typed(type, i.Int64) : throw Errorf("expected integer; found %s", n.ToString());
             case GoKind.Interface:
                 return EvalEmptyInterface(dot, n);
             case GoKind.String:
-                return n is StringNode s ? Typed(type, s.Text) : throw Errorf($"expected string; found {n}");
+                return n is StringNode s ? Typed(type, s.Text) : throw Errorf("expected string; found %s", n.ToString());
         }
 
-        throw Errorf($"can't handle {n} for arg of type {type?.Name}");
+        throw Errorf("can't handle %s for arg of type %s", n.ToString(), type?.Name);
     }
 
     // A constant of a basic kind given to a parameter of a named type becomes a value of that type.
@@ -633,7 +637,7 @@ internal sealed class TemplateExecutor
             StringNode s => s.Text,
             VariableNode variable => EvalVariableNode(dot, variable, null, Missing),
             PipeNode pipe => EvalPipeline(dot, pipe),
-            _ => throw Errorf($"can't handle assignment of {n} to empty interface argument"),
+            _ => throw Errorf("can't handle assignment of %s to empty interface argument", n.ToString()),
         };
     }
 
@@ -650,7 +654,7 @@ internal sealed class TemplateExecutor
                 _out.Append("<no value>");
                 return;
             case GoFunc f:
-                throw Errorf($"can't print {n} of type {f.Type.Name}");
+                throw Errorf("can't print %s of type %s", n.ToString(), f.Type.Name);
             default:
                 GoFmt.Append(_out, Indirect(value));
                 return;

@@ -117,8 +117,9 @@ internal sealed class TemplateParser
         return token;
     }
 
-    private TemplateParseException Errorf(string message) =>
-        new($"template: {_tree.ParseName}:{_token[0].Line.ToString(CultureInfo.InvariantCulture)}: {message}");
+    // Go splices the location into the format string (so a '%' in a template name is read as a verb, as in Go).
+    private TemplateParseException Errorf(string format, params object?[] args) =>
+        new(GoFmt.Sprintf($"template: {_tree.ParseName}:{_token[0].Line.ToString(CultureInfo.InvariantCulture)}: {format}", args));
 
     private TemplateToken Expect(TemplateTokenKind expected, string context)
     {
@@ -156,10 +157,10 @@ internal sealed class TemplateParser
                 }
             }
 
-            return Errorf(token + extra);
+            return Errorf("%s%s", token.ToString(), extra);
         }
 
-        return Errorf($"unexpected {token} in {context}");
+        return Errorf("unexpected %s in %s", token.ToString(), context);
     }
 
     private void Add()
@@ -172,7 +173,7 @@ internal sealed class TemplateParser
 
         if (!IsEmptyTree(_tree.Root))
         {
-            throw Errorf($"template: multiple definition of template {GoStrconv.Quote(_tree.Name)}");
+            throw Errorf("template: multiple definition of template %q", _tree.Name);
         }
     }
 
@@ -207,7 +208,7 @@ internal sealed class TemplateParser
             var n = TextOrAction();
             if (n is EndNode or ElseNode)
             {
-                throw Errorf($"unexpected {n}");
+                throw Errorf("unexpected %s", n.ToString());
             }
 
             _tree.Root.Nodes.Add(n);
@@ -224,14 +225,14 @@ internal sealed class TemplateParser
         _tree.Root = list;
         if (end is not EndNode)
         {
-            throw Errorf($"unexpected {end} in {context}");
+            throw Errorf("unexpected %s in %s", end.ToString(), context);
         }
 
         Add();
     }
 
     private string Unquote(string literal) =>
-        GoStrconv.TryUnquote(literal, out var value, out var error) ? value : throw Errorf(error);
+        GoStrconv.TryUnquote(literal, out var value, out var error) ? value : throw Errorf("%s", error);
 
     private (ListNode List, TemplateNode Next) ItemList()
     {
@@ -378,7 +379,7 @@ internal sealed class TemplateParser
                     throw Errorf("range can only initialize variables");
                 }
 
-                throw Errorf($"too many declarations in {context}");
+                throw Errorf("too many declarations in %s", context);
             }
 
             if (tokenAfterVariable.Kind == TemplateTokenKind.Space)
@@ -420,14 +421,14 @@ internal sealed class TemplateParser
     {
         if (pipe.Cmds.Count == 0)
         {
-            throw Errorf($"missing value for {context}");
+            throw Errorf("missing value for %s", context);
         }
 
         for (var i = 1; i < pipe.Cmds.Count; i++)
         {
             if (pipe.Cmds[i].Args[0] is BoolNode or DotNode or NilNode or NumberNode or StringNode)
             {
-                throw Errorf($"non executable command in pipeline stage {(i + 1).ToString(CultureInfo.InvariantCulture)}");
+                throw Errorf("non executable command in pipeline stage %d", (long)(i + 1));
             }
         }
     }
@@ -464,7 +465,7 @@ internal sealed class TemplateParser
                     (elseList, next) = ItemList();
                     if (next is not EndNode)
                     {
-                        throw Errorf($"expected end; found {next}");
+                        throw Errorf("expected end; found %s", next.ToString());
                     }
                 }
             }
@@ -501,7 +502,7 @@ internal sealed class TemplateParser
         block._tree.Root = list;
         if (end is not EndNode)
         {
-            throw Errorf($"unexpected {end} in {context}");
+            throw Errorf("unexpected %s in %s", end.ToString(), context);
         }
 
         block.Add();
@@ -587,7 +588,7 @@ internal sealed class TemplateParser
                 case VariableNode:
                     return New(new VariableNode(chain.Pos, chain.ToString()));
                 case BoolNode or StringNode or NumberNode or NilNode or DotNode:
-                    throw Errorf($"unexpected . after term {GoStrconv.Quote(node.ToString())}");
+                    throw Errorf("unexpected . after term %q", node.ToString());
                 default:
                     return chain;
             }
@@ -604,7 +605,7 @@ internal sealed class TemplateParser
             case TemplateTokenKind.Identifier:
                 if (!_functions.TryGet(token.Value, out var function))
                 {
-                    throw Errorf($"function {GoStrconv.Quote(token.Value)} not defined");
+                    throw Errorf("function %q not defined", token.Value);
                 }
 
                 return New(new IdentifierNode(token.Pos, token.Value) { Function = function });
@@ -638,7 +639,7 @@ internal sealed class TemplateParser
             return v;
         }
 
-        throw Errorf($"undefined variable {GoStrconv.Quote(v.Ident[0])}");
+        throw Errorf("undefined variable %q", v.Ident[0]);
     }
 
     // Go's newNumber: every reading of the literal, then what it evaluates to (idealConstant).
@@ -654,12 +655,12 @@ internal sealed class TemplateParser
                     var body = text.AsSpan(1);
                     if (body.IsEmpty || !GoStrconv.TryUnquoteChar(body, ref i, text[0], out var rune, out _))
                     {
-                        throw Errorf("invalid syntax");
+                        throw Errorf("%s", "invalid syntax");
                     }
 
                     if (body[i..] is not "'")
                     {
-                        throw Errorf($"malformed character constant: {text}");
+                        throw Errorf("%s", $"malformed character constant: {text}");
                     }
 
                     n.Int64 = rune;
@@ -688,7 +689,7 @@ internal sealed class TemplateParser
                         || !GoStrconv.TryParseFloat(text[..split], out var re, out _)
                         || !GoStrconv.TryParseFloat(text[split..^1], out var im, out _))
                     {
-                        throw Errorf($"illegal number syntax: {GoStrconv.Quote(text)}");
+                        throw Errorf("%s", $"illegal number syntax: {GoStrconv.Quote(text)}");
                     }
 
                     n.Complex128 = new Complex(re, im);
@@ -739,7 +740,7 @@ internal sealed class TemplateParser
         {
             if (text.AsSpan().IndexOfAny(".eEpP") < 0)
             {
-                throw Errorf($"integer overflow: {GoStrconv.Quote(text)}");
+                throw Errorf("%s", $"integer overflow: {GoStrconv.Quote(text)}");
             }
 
             n.IsFloat = true;
@@ -759,7 +760,7 @@ internal sealed class TemplateParser
 
         if (!n.IsInt && !n.IsUint && !n.IsFloat)
         {
-            throw Errorf($"illegal number syntax: {GoStrconv.Quote(text)}");
+            throw Errorf("%s", $"illegal number syntax: {GoStrconv.Quote(text)}");
         }
 
         SetConstant(n);
