@@ -314,21 +314,25 @@ internal sealed class GoPrinter(StringBuilder buffer)
                 }
 
                 return;
-            case GoStruct s when s.Type.Kind == GoKind.Pointer:
-                if (depth == 0)
+            case GoValue v when v.Type.Kind == GoKind.Pointer:
+                // A pointer prints as &{…} at the top level when it points to a struct, map or slice; else as an address.
+                if (depth == 0 && v.Type.Elem?.Kind is GoKind.Struct or GoKind.Map or GoKind.Slice)
                 {
                     Buffer.Append('&');
-                    PrintStruct(s, s.Type.Elem?.Name ?? s.Type.Name, verb, depth + 1);
+                    PrintValue(v.Dereference(), verb, depth + 1);
                     return;
                 }
 
-                FmtPointer(s, verb);
+                FmtPointer(v, verb);
                 return;
             case GoStruct s:
                 PrintStruct(s, s.Type.Name, verb, depth);
                 return;
             case GoFunc f:
                 FmtPointer(f, verb);
+                return;
+            case GoValue { Type.Kind: GoKind.Struct }:
+                Buffer.Append("{}"); // a struct without visible fields (time.Time's are unexported)
                 return;
             default:
                 Buffer.Append('?').Append(value.GetType().Name).Append('?');
