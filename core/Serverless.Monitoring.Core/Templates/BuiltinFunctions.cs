@@ -21,7 +21,7 @@ internal static class BuiltinFunctions
         new("len", [V], null, static (_, a) => Length(a[0])),
         new("index", [V], V, static (_, a) => Index(a[0], a[1..])),
         new("slice", [V], V, static (_, a) => Slice(a[0], a[1..])),
-        new("call", [V], V, static (c, a) => Call(c, a[0], a[1..])),
+        new("call", [V], V, static (c, a) => Call(c, (string)a[0]!, a[1], a[2..]), TemplateFunctionKind.Call),
         new("print", [], GoType.Any, static (_, a) => GoFmt.Sprint(a)),
         new("printf", [GoType.GoString], GoType.Any, static (_, a) => GoFmt.Sprintf((string)a[0]!, a[1..])),
         new("println", [], GoType.Any, static (_, a) => GoFmt.Sprintln(a)),
@@ -190,7 +190,8 @@ internal static class BuiltinFunctions
         return ((GoSlice)item).Slice(idx[0], idx[1]);
     }
 
-    private static object? Call(TemplateCall call, object? fn, ReadOnlySpan<object?> args)
+    // Go's call: the callee's text names it in errors.
+    private static object? Call(TemplateCall call, string name, object? fn, ReadOnlySpan<object?> args)
     {
         if (fn is null)
         {
@@ -199,7 +200,7 @@ internal static class BuiltinFunctions
 
         if (fn is not GoFunc f)
         {
-            throw new TemplateFunctionException($"non-function of type {GoType.Of(fn)!.Name}");
+            throw new TemplateFunctionException($"non-function {name} of type {GoType.Of(fn)!.Name}");
         }
 
         var function = f.Function;
@@ -208,12 +209,12 @@ internal static class BuiltinFunctions
         {
             if (args.Length < numIn - 1)
             {
-                throw new TemplateFunctionException($"wrong number of args: got {args.Length} want at least {numIn - 1}");
+                throw new TemplateFunctionException($"wrong number of args for {name}: got {args.Length} want at least {numIn - 1}");
             }
         }
         else if (args.Length != numIn)
         {
-            throw new TemplateFunctionException($"wrong number of args: got {args.Length} want {numIn}");
+            throw new TemplateFunctionException($"wrong number of args for {name}: got {args.Length} want {numIn}");
         }
 
         for (var i = 0; i < args.Length; i++)
@@ -272,7 +273,7 @@ internal static class BuiltinFunctions
             {
                 if (arg1 is not null && arg is not null)
                 {
-                    throw new TemplateFunctionException("incompatible types for comparison");
+                    throw Incompatible(arg1, arg);
                 }
 
                 truth = false;
@@ -322,6 +323,9 @@ internal static class BuiltinFunctions
         return ReferenceEquals(a, b) || (a is GoValue va && b is GoValue vb && ReferenceEquals(va.Type, vb.Type) && a.Equals(b));
     }
 
+    private static TemplateFunctionException Incompatible(object a, object b) =>
+        new($"incompatible types for comparison: {GoType.Of(a)!.Name} and {GoType.Of(b)!.Name}");
+
     private static bool Lt(object? arg1, object? arg2)
     {
         var (k1, v1) = Basic(arg1);
@@ -333,7 +337,7 @@ internal static class BuiltinFunctions
 
         if (k1 != k2)
         {
-            throw new TemplateFunctionException("incompatible types for comparison");
+            throw Incompatible(arg1!, arg2!);
         }
 
         return k1 switch

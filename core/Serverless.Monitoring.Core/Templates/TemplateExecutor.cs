@@ -206,17 +206,32 @@ internal sealed class TemplateExecutor
             var mark = _vars.Count;
             var decl = r.Pipe.Decl.Count;
 
-            // Returns false when the range must stop ({{break}}).
+            // Returns false when the range must stop ({{break}}). With $i, $e := the index and
+            // element go to the pushed variables; with $i, $e = (Go 1.22) to the declared ones.
             bool OneIteration(object? index, object? elem)
             {
                 if (decl > 0)
                 {
-                    SetTopVar(1, elem);
+                    if (r.Pipe.IsAssign)
+                    {
+                        SetVar(r.Pipe.Decl[0].Ident[0], decl > 1 ? index : elem);
+                    }
+                    else
+                    {
+                        SetTopVar(1, elem);
+                    }
                 }
 
                 if (decl > 1)
                 {
-                    SetTopVar(2, index);
+                    if (r.Pipe.IsAssign)
+                    {
+                        SetVar(r.Pipe.Decl[1].Ident[0], elem);
+                    }
+                    else
+                    {
+                        SetTopVar(2, index);
+                    }
                 }
 
                 var flow = Walk(elem, r.List);
@@ -226,6 +241,28 @@ internal sealed class TemplateExecutor
 
             switch (val)
             {
+                case long or GoNamed { Underlying: long }:
+                    // Go 1.22: an integer n ranges over 0 … n-1, of its type, with one variable at most.
+                    if (decl > 1)
+                    {
+                        throw Errorf("can't use %v to iterate over more than one variable", val);
+                    }
+
+                    var n = val as long? ?? (long)((GoNamed)val).Underlying;
+                    if (n <= 0)
+                    {
+                        break;
+                    }
+
+                    for (var i = 0L; i < n; i++)
+                    {
+                        if (!OneIteration(null, val is GoNamed named ? new GoNamed(named.Type, i) : i))
+                        {
+                            break;
+                        }
+                    }
+
+                    return Flow.None;
                 case GoSlice slice when slice.Count > 0:
                     for (var i = 0; i < slice.Count; i++)
                     {
@@ -487,7 +524,7 @@ internal sealed class TemplateExecutor
             throw Errorf("wrong number of args for %s: want %d got %d", name, (long)fun.NumIn, (long)numIn);
         }
 
-        if (fun.Kind != TemplateFunctionKind.Plain)
+        if (fun.Kind is TemplateFunctionKind.And or TemplateFunctionKind.Or)
         {
             // and/or: evaluate left to right, stop at the first false (and) or true (or).
             var argType = fun.ParameterType(0);
@@ -528,6 +565,13 @@ internal sealed class TemplateExecutor
         {
             var t = fun.Variadic is null ? fun.Parameters[^1] : numIn - 1 < numFixed ? fun.Parameters[numIn - 1] : fun.Variadic;
             argv[i] = ValidateType(final, t);
+        }
+
+        if (fun.Kind == TemplateFunctionKind.Call)
+        {
+            // Go's call names its callee in errors: the first argument as written, or the piped value.
+            var callee = argCount > 0 ? allArgs![1].ToString() : final is string s ? s : final is null ? "<invalid Value>" : $"<{GoType.Of(final)!.Name} Value>";
+            argv = [callee, .. argv];
         }
 
         try

@@ -23,6 +23,9 @@ public enum TemplateFunctionKind
 
     /// <summary><c>or</c>: arguments evaluated left to right until one is true.</summary>
     Or,
+
+    /// <summary><c>call</c>: the body receives the callee's text (for its errors) before the arguments.</summary>
+    Call,
 }
 
 /// <summary>

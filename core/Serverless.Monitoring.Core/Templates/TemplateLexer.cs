@@ -7,7 +7,8 @@ namespace Serverless.Monitoring.Core.Templates;
 /// Go's <c>text/template</c> lexer, written after its state machine (<c>parse/lex.go</c>): text
 /// and actions between <c>{{</c> and <c>}}</c>, trim markers <c>{{- </c> and <c> -}}</c> that eat
 /// the spaces beside them, comments <c>{{/* */}}</c>, and inside actions Go's tokens with its
-/// error messages. The whole input is scanned up front; the first error ends the token list.
+/// error messages (as of Go 1.25, the Go Prometheus 3 is built with). The whole input is scanned
+/// up front; the first error ends the token list.
 /// Positions are char offsets; each token carries the line it starts on.
 /// </summary>
 public sealed class TemplateLexer
@@ -402,9 +403,14 @@ public sealed class TemplateLexer
                 _parenDepth++;
                 return State.InsideAction;
             case ')':
-                Emit(TemplateTokenKind.RightParen);
                 _parenDepth--;
-                return _parenDepth < 0 ? Errorf($"unexpected right paren {GoRune(r)}") : State.InsideAction;
+                if (_parenDepth < 0)
+                {
+                    return Errorf("unexpected right paren");
+                }
+
+                Emit(TemplateTokenKind.RightParen);
+                return State.InsideAction;
         }
 
         if (IsAlphaNumeric(r))

@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Serverless.Monitoring.Core.Templates;
 
 /// <summary>
-/// Go's <c>text/template</c> parser, written after <c>parse/parse.go</c>: one parse yields the
+/// Go's <c>text/template</c> parser, written after <c>parse/parse.go</c> (Go 1.25, with
+/// <c>{{else with}}</c> and the nesting limit): one parse yields the
 /// top-level template and every <c>define</c>d and <c>block</c> template, with Go's checks
 /// (functions must exist, variables must be declared, <c>break</c> only inside <c>range</c>)
 /// and Go's error texts. Each template being parsed keeps its own three-token lookahead over
@@ -12,6 +14,8 @@ namespace Serverless.Monitoring.Core.Templates;
 /// </summary>
 internal sealed class TemplateParser
 {
+    private const int MaxStackDepth = 10000;
+
     private readonly TokenStream _stream;
     private readonly Dictionary<string, TemplateTree> _treeSet;
     private readonly TemplateFunctionTable _functions;
@@ -21,6 +25,7 @@ internal sealed class TemplateParser
     private int _peekCount;
     private int _actionLine;
     private int _rangeDepth;
+    private int _stackDepth;
 
     private TemplateParser(TokenStream stream, Dictionary<string, TemplateTree> treeSet, TemplateFunctionTable functions, TemplateTree tree)
     {
@@ -292,13 +297,13 @@ internal sealed class TemplateParser
             case TemplateTokenKind.End:
                 return New(new EndNode(Expect(TemplateTokenKind.RightDelim, "end").Pos));
             case TemplateTokenKind.If:
-                return ParseControl(BranchKind.If, allowElseIf: true, "if");
+                return ParseControl(BranchKind.If, "if");
             case TemplateTokenKind.Range:
-                return ParseControl(BranchKind.Range, allowElseIf: false, "range");
+                return ParseControl(BranchKind.Range, "range");
             case TemplateTokenKind.Template:
                 return TemplateControl();
             case TemplateTokenKind.With:
-                return ParseControl(BranchKind.With, allowElseIf: false, "with");
+                return ParseControl(BranchKind.With, "with");
         }
 
         Backup();
@@ -433,7 +438,7 @@ internal sealed class TemplateParser
         }
     }
 
-    private BranchNode ParseControl(BranchKind kind, bool allowElseIf, string context)
+    private BranchNode ParseControl(BranchKind kind, string context)
     {
         var mark = _vars.Count;
         try
@@ -453,12 +458,18 @@ internal sealed class TemplateParser
             ListNode? elseList = null;
             if (next is ElseNode)
             {
-                if (allowElseIf && Peek().Kind == TemplateTokenKind.If)
+                // {{else if …}} is {{else}}{{if …}}…{{end}}{{end}} sharing one {{end}}; likewise {{else with …}} (Go 1.23).
+                if (kind == BranchKind.If && Peek().Kind == TemplateTokenKind.If)
                 {
-                    // {{else if …}} is {{else}}{{if …}}…{{end}}{{end}} sharing one {{end}}.
                     Next();
                     elseList = New(new ListNode(next.Pos));
-                    elseList.Nodes.Add(ParseControl(BranchKind.If, allowElseIf: true, "if"));
+                    elseList.Nodes.Add(ParseControl(BranchKind.If, "if"));
+                }
+                else if (kind == BranchKind.With && Peek().Kind == TemplateTokenKind.With)
+                {
+                    Next();
+                    elseList = New(new ListNode(next.Pos));
+                    elseList.Nodes.Add(ParseControl(BranchKind.With, "with"));
                 }
                 else
                 {
@@ -481,7 +492,7 @@ internal sealed class TemplateParser
     private ElseNode ElseControl()
     {
         var peek = PeekNonSpace();
-        if (peek.Kind == TemplateTokenKind.If)
+        if (peek.Kind is TemplateTokenKind.If or TemplateTokenKind.With)
         {
             return New(new ElseNode(peek.Pos, peek.Line));
         }
@@ -622,7 +633,22 @@ internal sealed class TemplateParser
             case TemplateTokenKind.CharConstant or TemplateTokenKind.Complex or TemplateTokenKind.Number:
                 return NewNumber(token);
             case TemplateTokenKind.LeftParen:
-                return Pipeline("parenthesized pipeline", TemplateTokenKind.RightParen);
+                // Go limits nesting to 10000; a thread's stack may hold less here, and then the same error is given.
+                if (_stackDepth >= MaxStackDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+                {
+                    throw Errorf("max expression depth exceeded");
+                }
+
+                _stackDepth++;
+                try
+                {
+                    return Pipeline("parenthesized pipeline", TemplateTokenKind.RightParen);
+                }
+                finally
+                {
+                    _stackDepth--;
+                }
+
             case TemplateTokenKind.String or TemplateTokenKind.RawString:
                 return New(new StringNode(token.Pos, token.Value, Unquote(token.Value)));
         }

@@ -4,7 +4,9 @@ using Serverless.Monitoring.Core.Templates;
 namespace Serverless.Monitoring.Tests.Templates;
 
 /// <summary>
-/// Every case Go 1.19's <c>text/template</c> and <c>fmt</c> produced (Data/go-text-template.json):
+/// Every case Go 1.19's <c>text/template</c> and <c>fmt</c> produced (Data/go-text-template.json;
+/// for 12 cases Go has changed since, and the data carries what Go 1.25's source does, marked
+/// <c>go_modern</c>):
 /// the same text over the same data must give the same output, or the same parse or execution
 /// error, byte for byte: trimming, literals, variables, fields, maps, <c>if</c>/<c>range</c>/<c>with</c>,
 /// <c>define</c>/<c>template</c>/<c>block</c>, every built-in, printf verbs and flags, float64
