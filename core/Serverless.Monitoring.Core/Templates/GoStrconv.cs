@@ -94,24 +94,31 @@ public static class GoStrconv
         }
         else
         {
-            digits = Digits.Exact(mant, exp - 52);
-            switch (format)
+            if (format is 'g' or 'G' && precision == 0)
             {
-                case 'e' or 'E':
-                    digits.Round(precision + 1);
-                    break;
-                case 'f':
-                    digits.Round(digits.Point + precision);
-                    break;
-                default:
-                    if (precision == 0)
-                    {
-                        precision = 1;
-                    }
-
-                    digits.Round(precision);
-                    break;
+                precision = 1;
             }
+
+            // For a normal double and at most 15 digits, rounding the shortest digits gives the exact
+            // value's rounding: a shorter decimal cannot lie between the two (it would be the
+            // shortest), and 15 digits are finer than the double. Not when the shortest digits end on
+            // a tie, or are a power of ten (the exact value may have one integer digit less); then,
+            // and for subnormals, the exact digits.
+            var normal = Math.Abs(value) >= 2.2250738585072014e-308;
+            digits = normal ? Digits.Shortest(value) : Digits.Exact(mant, exp - 52);
+            var n = format switch
+            {
+                'e' or 'E' => precision + 1,
+                'f' => digits.Point + precision,
+                _ => precision,
+            };
+            if (normal && (n > 15 || digits.IsTieAt(n) || (format == 'f' && digits.IsPowerOfTen)))
+            {
+                digits = Digits.Exact(mant, exp - 52);
+                n = format == 'f' ? digits.Point + precision : n;
+            }
+
+            digits.Round(n);
         }
 
         switch (format)
@@ -1035,6 +1042,11 @@ public static class GoStrconv
             var trimmed = text.TrimEnd('0');
             return new Digits { _d = trimmed.ToCharArray(), Count = trimmed.Length, Point = point };
         }
+
+        /// <summary>True when the digits end with a 5 right after digit <paramref name="n"/>: a tie to round.</summary>
+        public readonly bool IsTieAt(int n) => n >= 0 && n + 1 == Count && _d[n] == '5';
+
+        public readonly bool IsPowerOfTen => Count == 1 && _d[0] == '1';
 
         // Go's decimal.Round: to n digits, half to even on an exact tie.
         public void Round(int n)

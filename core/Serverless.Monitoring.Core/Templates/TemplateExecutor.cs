@@ -405,7 +405,7 @@ internal sealed class TemplateExecutor
     private object? EvalFieldNode(object? dot, FieldNode field, List<TemplateNode>? args, object? final)
     {
         _node = field;
-        return EvalFieldChain(dot, dot, field, field.Ident, args, final);
+        return EvalFieldChain(dot, dot, field, field.Ident, 0, args, final);
     }
 
     private object? EvalChainNode(object? dot, ChainNode chain, List<TemplateNode>? args, object? final)
@@ -422,7 +422,7 @@ internal sealed class TemplateExecutor
         }
 
         var pipe = EvalArg(dot, null, chain.Node);
-        return EvalFieldChain(dot, pipe, chain, [.. chain.Field], args, final);
+        return EvalFieldChain(dot, pipe, chain, chain.Field, 0, args, final);
     }
 
     private object? EvalVariableNode(object? dot, VariableNode variable, List<TemplateNode>? args, object? final)
@@ -435,13 +435,14 @@ internal sealed class TemplateExecutor
             return value;
         }
 
-        return EvalFieldChain(dot, value, variable, variable.Ident[1..], args, final);
+        return EvalFieldChain(dot, value, variable, variable.Ident, 1, args, final);
     }
 
-    private object? EvalFieldChain(object? dot, object? receiver, TemplateNode node, string[] ident, List<TemplateNode>? args, object? final)
+    // The fields ident[start..] in turn; the last one gets the arguments.
+    private object? EvalFieldChain(object? dot, object? receiver, TemplateNode node, IReadOnlyList<string> ident, int start, List<TemplateNode>? args, object? final)
     {
-        var n = ident.Length;
-        for (var i = 0; i < n - 1; i++)
+        var n = ident.Count;
+        for (var i = start; i < n - 1; i++)
         {
             receiver = EvalField(dot, ident[i], node, null, Missing, receiver);
         }
