@@ -10,6 +10,7 @@ internal static class EmbeddedRegistration
         services.AddHostedService<ScrapeLoop>();
         services.AddHostedService<IngestLoop>();
         services.AddHostedService<MaintenanceLoop>();
+        services.AddHostedService<RuleLoop>();
         return services;
     }
 }

@@ -41,6 +41,7 @@ internal static class MonitoringServices
             provider.GetRequiredService<TimeProvider>()));
         services.AddMonitoringScraping();
         services.AddEventHubsBus();
+        services.AddMonitoringRules();
         services.AddSingleton(static provider => new CompactJob(provider.GetRequiredService<StorageEngineAccessor>().GetAsync));
         services.AddSingleton(static provider => new RetentionJob(provider.GetRequiredService<StorageEngineAccessor>().GetAsync));
         services.AddRouting();

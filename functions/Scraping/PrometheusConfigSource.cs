@@ -113,21 +113,6 @@ internal sealed class PrometheusConfigSource : IPrometheusConfigSource, IDisposa
 
     private void Set(PrometheusConfig config, IReadOnlyList<RuleFile> rules)
     {
-        // Checked and loaded so users keep their files, but not evaluated yet: say so rather than ignore them.
-        if (config.RuleFiles.Count > 0)
-        {
-            _logger.LogWarning(
-                "rule_files ({Patterns}): {Groups} rule groups in {Files} files checked and loaded, but rules are not evaluated yet: no recording rule is written and no alert fires",
-                string.Join(", ", config.RuleFiles),
-                rules.Sum(r => r.Groups.Count),
-                rules.Count);
-        }
-
-        if (config.Alerting.Alertmanagers.Count > 0 || config.Alerting.AlertRelabelConfigs.Count > 0)
-        {
-            _logger.LogWarning("alerting is parsed but not used yet: no alert is sent to the configured Alertmanagers");
-        }
-
         lock (_gate)
         {
             _current = config;

@@ -5,9 +5,7 @@ namespace Serverless.Monitoring.Core.Rules;
 /// commands alike. Upstream parses each label value and annotation of an alerting rule with
 /// Go's text/template, Prometheus's template functions and the variables <c>$labels</c>,
 /// <c>$externalLabels</c>, <c>$externalURL</c> and <c>$value</c> defined, and reports
-/// <c>template: __alert_NAME:LINE: reason</c>. That engine (<c>Templates/</c>) is written on another
-/// branch: until its parse check is called here, every text is accepted, so a template that does
-/// not parse is not yet rejected.
+/// <c>template: __alert_NAME:LINE: reason</c>; so do we, with the one template engine (<c>Templates/</c>).
 /// </summary>
 public static class RuleTemplateCheck
 {
@@ -16,6 +14,8 @@ public static class RuleTemplateCheck
     {
         ArgumentNullException.ThrowIfNull(templateName);
         ArgumentNullException.ThrowIfNull(text);
-        return null;
+        const string prefix = "__alert_";
+        var alertName = templateName.StartsWith(prefix, StringComparison.Ordinal) ? templateName[prefix.Length..] : templateName;
+        return Templates.TemplateExpander.Validate(alertName, text);
     }
 }

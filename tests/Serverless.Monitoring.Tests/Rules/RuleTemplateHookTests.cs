@@ -82,14 +82,22 @@ public sealed class RuleTemplateHookTests
         Assert.Equal(RuleTemplateCheck.Validate, options.ValidateTemplate);
     }
 
-    /// <summary>
-    /// A tripwire: the template engine is written on another branch, and until its parse check is
-    /// called from <see cref="RuleTemplateCheck"/> a broken template is accepted. When it is, this
-    /// test must change to expect upstream's <c>template: __alert_x:1: unexpected {{end}}</c>.
-    /// </summary>
-    [Fact]
-    public void Until_the_template_engine_lands_the_template_check_accepts_every_text()
+    [Theory]
+    [InlineData("{{ end }}", "template: __alert_x:1: unexpected {{end}}")]
+    [InlineData("{{ $labels.x ", "template: __alert_x:1: unclosed action")]
+    [InlineData("{{ humanise 1 }}", "template: __alert_x:1: function \"humanise\" not defined")]
+    [InlineData("{{ $labels.instance }} is {{ $value | humanize }}", null)]
+    public void The_template_check_is_the_template_engine_s_parse(string text, string? error)
     {
-        Assert.Null(RuleTemplateCheck.Validate("__alert_x", "{{ end }}"));
+        var reason = RuleTemplateCheck.Validate("__alert_x", text);
+        if (error is null)
+        {
+            Assert.Null(reason);
+        }
+        else
+        {
+            Assert.NotNull(reason);
+            Assert.StartsWith(error, reason, StringComparison.Ordinal);
+        }
     }
 }

@@ -42,6 +42,8 @@ public sealed class RulesAgainstPromtoolTests : IDisposable
         { "merge-keys", "groups:\n  - name: a\n    rules:\n      - &r\n        record: x\n        expr: up\n      - <<: *r\n        labels: {k: v}\n", Compare.ReasonsAndLines },
         { "multi-document", "groups:\n  - name: a\n    rules: [{record: x, expr: up}]\n---\ngroups: 3\n", Compare.ReasonsAndLines },
         { "number-expr", Rule + "record: x\n        expr: 1\n", Compare.ReasonsAndLines },
+        { "template-unclosed", Rule + "alert: x\n        expr: up\n        annotations: {s: \"{{ $labels.x \"}\n", Compare.Reasons },
+        { "template-unknown-function", Rule + "alert: x\n        expr: up\n        labels: {s: \"{{ humanise 1 }}\"}\n", Compare.Reasons },
         { "duplicates", Rule + "record: x\n        expr: up\n      - record: x\n        expr: down\n", Compare.ReasonsAndLines },
         { "duplicates-labels", "groups:\n  - name: a\n    rules:\n      - {record: x, expr: up, labels: {b: c, a: d}}\n      - {alert: x, expr: up, labels: {a: d, b: c}}\n  - name: b\n    rules:\n      - {record: y, expr: up}\n      - {record: y, expr: up}\n      - {record: y, expr: up}\n", Compare.ReasonsAndLines },
         { "unknown-top", "groupz:\n  - name: a\n", Compare.ReasonsAndLines },
@@ -129,8 +131,6 @@ public sealed class RulesAgainstPromtoolTests : IDisposable
         { "braces-in-record", Rule + "record: up{a=\"b\"}\n        expr: up\n", 1, "group \"g\", rule 1, \"up{a=\\\"b\\\"}\": invalid recording rule name: up{a=\"b\"}" },
         { "expr-map", Rule + "record: x\n        expr: {a: 1}\n", 1, "group \"g\", rule 1, \"x\": field 'expr' must be set in rule" },
 
-        // Not a Prometheus difference: the template engine is not wired in yet (RuleTemplateCheck).
-        { "template-not-checked-yet", Rule + "alert: x\n        expr: up\n        annotations: {s: \"{{ $labels.x \"}\n", 0, "group \"g\", rule 1, \"x\": annotation \"s\": template: __alert_x:1: unclosed action" },
     };
 
     [Theory]

@@ -9,8 +9,7 @@ namespace Serverless.Monitoring.Tests.Scraping;
 
 /// <summary>
 /// <c>rule_files</c> are checked and loaded with <c>prometheus.yml</c>, at start and on every reload
-/// (a broken file stops the start, and a reload that finds one keeps the running rules); rules and
-/// <c>alerting</c> are not acted on yet, which a warning says rather than silence.
+/// (a broken file stops the start, and a reload that finds one keeps the running rules).
 /// </summary>
 public sealed class RuleFilesLoadingTests : IDisposable
 {
@@ -28,7 +27,7 @@ public sealed class RuleFilesLoadingTests : IDisposable
     }
 
     [Fact]
-    public void Rule_files_are_loaded_relative_to_the_config_and_a_warning_says_they_are_not_evaluated()
+    public void Rule_files_are_loaded_relative_to_the_config()
     {
         Directory.CreateDirectory(_work.Combine("rules"));
         File.WriteAllText(_work.Combine("rules/a.yml"), GoodRules);
@@ -40,8 +39,7 @@ public sealed class RuleFilesLoadingTests : IDisposable
 
         var group = Assert.Single(Assert.Single(source.CurrentRules).Groups);
         Assert.Equal("g", group.Name);
-        Assert.Single(logs.Text.Split('\n'), line => line.StartsWith("Warning ", StringComparison.Ordinal)
-            && line.Contains("1 rule groups in 1 files checked and loaded, but rules are not evaluated yet", StringComparison.Ordinal));
+        Assert.DoesNotContain("Warning ", logs.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -82,19 +80,6 @@ public sealed class RuleFilesLoadingTests : IDisposable
         File.WriteAllText(_work.Combine("rules.yml"), GoodRules.Replace("name: g", "name: h", StringComparison.Ordinal));
         Assert.Null(source.Reload());
         Assert.Equal("h", Assert.Single(Assert.Single(source.CurrentRules).Groups).Name);
-    }
-
-    [Fact]
-    public void Alerting_is_warned_about_at_load_and_reload()
-    {
-        using var logs = new CapturingLoggerProvider();
-        using var source = Source("alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['127.0.0.1:9093']\n", logs, out var factory);
-        using var _ = factory;
-
-        source.LoadInitial();
-        Assert.Null(source.Reload());
-
-        Assert.Equal(2, logs.Text.Split('\n').Count(line => line.Contains("alerting is parsed but not used yet", StringComparison.Ordinal)));
     }
 
     [Fact]
