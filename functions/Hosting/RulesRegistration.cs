@@ -29,39 +29,42 @@ internal static class RulesRegistration
             return new NotificationManager(provider.GetRequiredService<MetricRegistry>(), log: message => logger.LogWarning("{Message}", message));
         });
         services.AddSingleton(static provider => new NotificationFlushJob(provider.GetRequiredService<NotificationManager>()));
-        services.AddSingleton(static provider =>
-        {
-            var rules = provider.GetRequiredService<IOptions<RulesOptions>>().Value;
-            var web = provider.GetRequiredService<IOptions<WebOptions>>().Value;
-            var expander = provider.GetRequiredService<IAlertTemplateExpander>();
-            var query = ApiQueryOptions.FromConfiguration(provider.GetRequiredService<IConfiguration>());
-            var time = provider.GetRequiredService<TimeProvider>();
-            var logger = provider.GetRequiredService<ILogger<RuleManager>>();
-            return new RuleManager(config => new RuleEvaluationOptions
-            {
-                TemplateExpander = expander,
-                EngineOptions = query,
-                ExternalLabels = config.Global.ExternalLabels,
-                ExternalUrl = web.ResolveExternalUrl(),
-                DefaultQueryOffset = config.Global.RuleQueryOffset,
-                ResendDelay = PrometheusDuration.Parse(rules.ResendDelay),
-                OutageTolerance = PrometheusDuration.Parse(rules.ForOutageTolerance),
-                ForGracePeriod = PrometheusDuration.Parse(rules.ForGracePeriod),
-                TimeProvider = time,
-                Logger = logger,
-            });
-        });
+        services.AddSingleton(static provider => new RuleManager(config => EvaluationOptions(provider, config)));
+
+        // The embedded server keeps its groups in memory; the function app replaces this with groups kept in storage.
+        services.AddSingleton<IRuleGroups>(static provider => provider.GetRequiredService<RuleManager>());
         services.AddSingleton(static provider =>
         {
             var engines = provider.GetRequiredService<StorageEngineAccessor>();
             var output = provider.GetRequiredService<RuleOutput>();
             return new RuleGroupJob(
-                provider.GetRequiredService<RuleManager>(),
+                provider.GetRequiredService<IRuleGroups>(),
                 async () => new StorageSeriesSource(await engines.GetAsync()),
                 output.PublishAsync,
                 provider.GetRequiredService<NotificationManager>(),
                 provider.GetRequiredService<MetricRegistry>());
         });
         return services;
+    }
+
+    /// <summary>How rules are evaluated under a config: its external labels and query offset, the Rules and Web settings, the template engine.</summary>
+    public static RuleEvaluationOptions EvaluationOptions(IServiceProvider provider, PrometheusConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(config);
+        var rules = provider.GetRequiredService<IOptions<RulesOptions>>().Value;
+        return new RuleEvaluationOptions
+        {
+            TemplateExpander = provider.GetRequiredService<IAlertTemplateExpander>(),
+            EngineOptions = ApiQueryOptions.FromConfiguration(provider.GetRequiredService<IConfiguration>()),
+            ExternalLabels = config.Global.ExternalLabels,
+            ExternalUrl = provider.GetRequiredService<IOptions<WebOptions>>().Value.ResolveExternalUrl(),
+            DefaultQueryOffset = config.Global.RuleQueryOffset,
+            ResendDelay = PrometheusDuration.Parse(rules.ResendDelay),
+            OutageTolerance = PrometheusDuration.Parse(rules.ForOutageTolerance),
+            ForGracePeriod = PrometheusDuration.Parse(rules.ForGracePeriod),
+            TimeProvider = provider.GetRequiredService<TimeProvider>(),
+            Logger = provider.GetRequiredService<ILogger<RuleManager>>(),
+        };
     }
 }

@@ -20,7 +20,7 @@ public sealed class RuleGroupJob : IJob<RuleGroupTick, RuleGroupEvaluation?>
 {
     public const string JobName = "RuleGroup";
 
-    private readonly RuleManager _rules;
+    private readonly IRuleGroups _rules;
     private readonly Func<Task<ISeriesSource>> _storage;
     private readonly Func<IReadOnlyList<SeriesSamples>, CancellationToken, Task> _publish;
     private readonly NotificationManager _notifier;
@@ -34,13 +34,13 @@ public sealed class RuleGroupJob : IJob<RuleGroupTick, RuleGroupEvaluation?>
     private readonly Counter _iterations;
     private readonly Counter _missed;
 
-    /// <param name="rules">The running groups.</param>
+    /// <param name="rules">The running groups (in memory, or loaded from storage per evaluation).</param>
     /// <param name="storage">What rules query (the storage engine's series).</param>
     /// <param name="publish">Writes the evaluation's samples through the sample bus.</param>
     /// <param name="notifier">Takes the alerts due for sending.</param>
     /// <param name="metrics">Receives the rule metrics.</param>
     public RuleGroupJob(
-        RuleManager rules,
+        IRuleGroups rules,
         Func<Task<ISeriesSource>> storage,
         Func<IReadOnlyList<SeriesSamples>, CancellationToken, Task> publish,
         NotificationManager notifier,
@@ -71,13 +71,14 @@ public sealed class RuleGroupJob : IJob<RuleGroupTick, RuleGroupEvaluation?>
     /// <returns>The evaluation, or null when the group is no longer loaded (a reload removed it).</returns>
     public async Task<RuleGroupEvaluation?> RunAsync(RuleGroupTick input, CancellationToken cancellationToken)
     {
-        if (_rules.Find(input.GroupKey) is not { } group)
+        if (await _rules.AcquireAsync(input.GroupKey, cancellationToken).ConfigureAwait(false) is not { } group)
         {
             return null;
         }
 
         var storage = await _storage().ConfigureAwait(false);
         var evaluation = await group.EvaluateAsync(input.SlotUnixNano, storage, cancellationToken).ConfigureAwait(false);
+        await _rules.ReleaseAsync(input.GroupKey, group, cancellationToken).ConfigureAwait(false);
         if (evaluation.Samples.Count > 0)
         {
             await _publish(evaluation.Samples, cancellationToken).ConfigureAwait(false);

@@ -12,7 +12,7 @@ namespace Serverless.Monitoring.Core.Rules;
 /// its <c>for</c> state from <c>ALERTS_FOR_STATE</c> only on the first load after a start; a removed
 /// group's series get stale markers.
 /// </summary>
-public sealed class RuleManager
+public sealed class RuleManager : IRuleGroups
 {
     private readonly Func<PrometheusConfig, RuleEvaluationOptions> _options;
     private readonly Lock _gate = new();
@@ -47,6 +47,11 @@ public sealed class RuleManager
             return _groups.GetValueOrDefault(key);
         }
     }
+
+    public Task<RuleGroupEvaluator?> AcquireAsync(string key, CancellationToken cancellationToken) => Task.FromResult(Find(key));
+
+    /// <summary>Nothing to do: the evaluator keeps its state in memory.</summary>
+    public Task ReleaseAsync(string key, RuleGroupEvaluator evaluator, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
     /// Replaces the running groups with <paramref name="files"/>' groups. Returns the stale markers

@@ -47,6 +47,9 @@ public sealed partial class FunctionAppLayoutTests
         { "IngestEventHubsPartition", "activityTrigger" },
         { "ListEventHubsPartitions", "activityTrigger" },
         { "StartEventHubsIngestion", "timerTrigger" },
+        { "SuperviseRuleGroups", "timerTrigger" },
+        { "RuleGroup", "orchestrationTrigger" },
+        { "EvaluateRuleGroup", "activityTrigger" },
     };
 
     [Fact]
