@@ -37,16 +37,20 @@ public sealed class GoRegexp
             return true;
         }
 
-        if (!RegexTranslation.TryTranslate(pattern, out var translated, out error))
+        error = GoRegexpSyntax.Check(pattern);
+        if (error is not null || !RegexTranslation.TryTranslate(pattern, out var translated, out error))
         {
             return false;
         }
 
-        var (dotnet, names) = Rewrite(translated);
+        var (dotnet, names, lookarounds) = Rewrite(translated);
         Regex regex;
         try
         {
-            regex = new Regex(dotnet, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+            // Go's ASCII \b needs lookarounds, which only the backtracking engine has; then with a time limit.
+            regex = lookarounds
+                ? new Regex(dotnet, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1))
+                : new Regex(dotnet, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
         }
         catch (RegexParseException e)
         {
@@ -207,12 +211,16 @@ public sealed class GoRegexp
         }
     }
 
+    private const string Word = "[0-9A-Za-z_]";
+
     // Named groups become plain ones (so .NET numbers every group by its opening parenthesis, as
     // Go does, and names are looked up here); '$' outside classes is the end of the text unless
-    // (?m) is used; \d \w \s and their negations outside classes are ASCII.
-    private static (string Pattern, string[] Names) Rewrite(string pattern)
+    // (?m) is used; \d \w \s \b and their negations are ASCII; octal escapes become hex; an
+    // assertion that is repeated (Go allows ^*) is grouped, as .NET requires.
+    private static (string Pattern, string[] Names, bool Lookarounds) Rewrite(string pattern)
     {
         var names = new List<string> { string.Empty };
+        var lookarounds = false;
         var multiline = Regex.IsMatch(pattern, @"\(\?[a-zA-Z]*m");
         var sb = new StringBuilder(pattern.Length + 16);
         var inClass = false;
@@ -240,6 +248,42 @@ public sealed class GoRegexp
                     's' => @"\t\n\f\r ",
                     _ => null,
                 };
+                if (n == 'x' && i + 1 < pattern.Length && pattern[i + 1] == '{')
+                {
+                    // \x{10FFFF}: .NET has no braced form; a BMP code point as \uXXXX, else the escaped pair.
+                    var close = pattern.IndexOf('}', i + 2);
+                    if (close > 0 && int.TryParse(pattern.AsSpan(i + 2, close - i - 2), System.Globalization.NumberStyles.HexNumber, null, out var cp) && cp <= 0x10FFFF)
+                    {
+                        sb.Append(cp <= 0xFFFF ? $"\\u{cp:X4}" : Regex.Escape(char.ConvertFromUtf32(cp)));
+                        i = close;
+                        continue;
+                    }
+                }
+
+                if (!inClass && n is 'b' or 'B')
+                {
+                    lookarounds = true;
+                    ascii = n == 'b'
+                        ? $"(?:(?<={Word})(?!{Word})|(?<!{Word})(?={Word}))"
+                        : $"(?:(?<={Word})(?={Word})|(?<!{Word})(?!{Word}))";
+                }
+                else if (n is >= '0' and <= '7')
+                {
+                    // Octal (the syntax check has rejected backreferences).
+                    var value = n - '0';
+                    for (var more = 0; more < 2 && i + 1 < pattern.Length && pattern[i + 1] is >= '0' and <= '7'; more++)
+                    {
+                        value = (value * 8) + (pattern[++i] - '0');
+                    }
+
+                    ascii = $"\\u{value:X4}";
+                }
+
+                if (!inClass && ascii is not null && n is 'b' or 'B' && IsQuantifierAt(pattern, i + 1))
+                {
+                    ascii = "(?:" + ascii + ")";
+                }
+
                 sb.Append(ascii ?? inner ?? "\\" + n);
                 continue;
             }
@@ -269,8 +313,9 @@ public sealed class GoRegexp
                     }
 
                     continue;
-                case '$' when !multiline:
-                    sb.Append(@"\z");
+                case '$' or '^':
+                    var anchor = c == '$' && !multiline ? @"\z" : c.ToString();
+                    sb.Append(IsQuantifierAt(pattern, i + 1) ? "(?:" + anchor + ")" : anchor);
                     continue;
                 case '(' when i + 1 < pattern.Length && pattern[i + 1] == '?':
                     if (i + 2 < pattern.Length && pattern[i + 2] == '<' && i + 3 < pattern.Length && pattern[i + 3] is not ('=' or '!'))
@@ -297,6 +342,9 @@ public sealed class GoRegexp
             }
         }
 
-        return (sb.ToString(), [.. names]);
+        return (sb.ToString(), [.. names], lookarounds);
     }
+
+    private static bool IsQuantifierAt(string pattern, int i) =>
+        i < pattern.Length && (pattern[i] is '*' or '+' or '?' || (pattern[i] == '{' && i + 1 < pattern.Length && char.IsAsciiDigit(pattern[i + 1])));
 }

@@ -122,11 +122,23 @@ public static class GoText
         return sb.ToString();
     }
 
-    /// <summary>Go's <c>strings.ToUpper</c> (simple case mapping, no special casing).</summary>
-    public static string ToUpper(string s) => (s ?? throw new ArgumentNullException(nameof(s))).ToUpperInvariant();
+    /// <summary>Go's <c>strings.ToUpper</c>: Unicode's simple case mapping, dotless ı to I included.</summary>
+    public static string ToUpper(string s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var upper = s.ToUpperInvariant();
 
-    /// <summary>Go's <c>strings.ToLower</c> (simple case mapping, no special casing).</summary>
-    public static string ToLower(string s) => (s ?? throw new ArgumentNullException(nameof(s))).ToLowerInvariant();
+        // .NET's invariant casing leaves the Turkish dotless i alone; Unicode (and Go) map it.
+        return upper.Contains('\u0131', StringComparison.Ordinal) ? upper.Replace('\u0131', 'I') : upper;
+    }
+
+    /// <summary>Go's <c>strings.ToLower</c>: Unicode's simple case mapping, dotted İ to i included.</summary>
+    public static string ToLower(string s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var lower = s.ToLowerInvariant();
+        return lower.Contains('\u0130', StringComparison.Ordinal) ? lower.Replace('\u0130', 'i') : lower;
+    }
 
     /// <summary>
     /// Go's deprecated <c>strings.Title</c> (Prometheus 2's <c>title</c>): the first letter after
@@ -276,7 +288,7 @@ public static class GoText
             return;
         }
 
-        GoStrconv.AppendRune(sb, r < 0x10000 || r > 0x10FFFF ? char.ToUpperInvariant((char)r) : Rune.ToUpperInvariant(new Rune(r)).Value);
+        GoStrconv.AppendRune(sb, r == 0x131 ? 'I' : r < 0x10000 ? char.ToUpperInvariant((char)r) : Rune.ToUpperInvariant(new Rune(r)).Value);
     }
 
     private static void AppendFullTitle(StringBuilder sb, int r)

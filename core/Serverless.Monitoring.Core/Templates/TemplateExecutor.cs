@@ -120,6 +120,7 @@ internal sealed class TemplateExecutor
     private Flow Walk(object? dot, TemplateNode node)
     {
         _node = node;
+        EnsureStack();
         switch (node)
         {
             case TextNode text:
@@ -336,6 +337,7 @@ internal sealed class TemplateExecutor
         }
 
         _node = pipe;
+        EnsureStack();
         var value = Missing;
         foreach (var cmd in pipe.Cmds)
         {
@@ -355,6 +357,15 @@ internal sealed class TemplateExecutor
         }
 
         return value;
+    }
+
+    // Nesting recurses; Go's stacks grow, a thread's here does not: stop with Go's depth error first.
+    private void EnsureStack()
+    {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw Errorf("exceeded maximum template depth (%v)", (long)MaxExecDepth);
+        }
     }
 
     private void NotAFunction(List<TemplateNode> args, object? final)

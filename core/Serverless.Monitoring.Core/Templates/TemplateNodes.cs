@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Serverless.Monitoring.Core.Templates;
@@ -20,7 +21,16 @@ public abstract class TemplateNode(int pos)
     public override string ToString()
     {
         var sb = new StringBuilder();
-        WriteTo(sb);
+        try
+        {
+            WriteTo(sb);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            // A node nested deeper than the stack allows (an error context): what fits is enough.
+            sb.Append('…');
+        }
+
         return sb.ToString();
     }
 }
@@ -33,6 +43,7 @@ public sealed class ListNode(int pos) : TemplateNode(pos)
 
     internal override void WriteTo(StringBuilder sb)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         foreach (var n in Nodes)
         {
             n.WriteTo(sb);
@@ -75,6 +86,7 @@ public sealed class PipeNode(int pos, int line) : TemplateNode(pos)
 
     internal override void WriteTo(StringBuilder sb)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         if (Decl.Count > 0)
         {
             for (var i = 0; i < Decl.Count; i++)

@@ -264,6 +264,12 @@ internal sealed class TemplateParser
             case TemplateTokenKind.Text:
                 return New(new TextNode(token.Pos, token.Value));
             case TemplateTokenKind.LeftDelim:
+                // Nested actions recurse; Go's stacks grow, a thread's here does not.
+                if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+                {
+                    throw Errorf("max expression depth exceeded");
+                }
+
                 _actionLine = token.Line;
                 try
                 {
