@@ -46,13 +46,6 @@ internal static class FunctionsWorkerHost
             return 1;
         }
 
-        // Rule groups are evaluated by the embedded server only so far; say so rather than ignore the files.
-        if (host.Services.GetRequiredService<PrometheusConfigSource>().CurrentRules.Count > 0)
-        {
-            host.Services.GetRequiredService<ILogger<PrometheusConfigSource>>().LogWarning(
-                "rule_files are checked and loaded, but the function app does not evaluate rules yet: no recording rule is written and no alert is sent (the embedded server does both)");
-        }
-
         await host.RunAsync();
         return 0;
     }

@@ -24,7 +24,7 @@ public sealed partial class PromtoolOracleTests
     public async Task Promtool_expands_every_template_as_we_do()
     {
         // Cases where Prometheus 3 prints something else than 2.42 are checked against the recorded data only.
-        var cases = Reference.Cases.Where(c => c.Prometheus3 is null && c.AlertIndex == 0).ToList();
+        var cases = Reference.Cases.Where(LiveComparable).ToList();
         var files = WriteUnitTest(cases, (c, ours) => ours);
 
         var result = await Promtool.RunAsync(["test", "rules", files.TestFile]);
@@ -44,7 +44,7 @@ public sealed partial class PromtoolOracleTests
             [("Labels", "{{ humanize 1234567 }}")] = "1.234M",
             [("Labels", "[{{ $labels.missing }}]")] = "[<no value>]",
         };
-        var cases = Reference.Cases.Where(c => c.Prometheus3 is null && c.AlertIndex == 0).ToList();
+        var cases = Reference.Cases.Where(LiveComparable).ToList();
         var files = WriteUnitTest(cases, (c, ours) => wrong.GetValueOrDefault((c.Alert, c.Template), ours));
 
         var result = await Promtool.RunAsync(["test", "rules", files.TestFile]);
@@ -53,6 +53,14 @@ public sealed partial class PromtoolOracleTests
         var failed = FailedAlertNames().Matches(result.StandardOutput + result.StandardError).Select(m => m.Groups[1].Value).ToHashSet();
         Assert.Equal(["Labels", "V12"], failed.Order());
     }
+
+    /// <summary>
+    /// Cases a live promtool run can judge: not where Prometheus 3 differs, and not where the output
+    /// depends on the order of a query's series, which promtool's loader makes random (it creates the
+    /// input series in Go map order); the recorded data checks those, in the order it was recorded in.
+    /// </summary>
+    private static bool LiveComparable(AlertTemplateHarness.ReferenceCase c) =>
+        c.Prometheus3 is null && c.AlertIndex == 0 && !(c.Template.Contains("query", StringComparison.Ordinal) && !c.Template.Contains("sortByLabel", StringComparison.Ordinal));
 
     private static readonly string[] BrokenTemplates =
     [
