@@ -25,6 +25,7 @@ internal sealed class TemplateExecutor
     private List<(string Name, object? Value)> _vars;
     private TemplateTree _tmpl;
     private TemplateNode? _node;
+    private TemplateCallNode? _call;
     private int _depth;
 
     private TemplateExecutor(Template set, TemplateTree tree, StringBuilder output, object? data, object? state)
@@ -313,9 +314,10 @@ internal sealed class TemplateExecutor
         }
 
         dot = EvalPipeline(dot, t.Pipe);
-        var (vars, outerTmpl) = (_vars, _tmpl);
+        var (vars, outerTmpl, outerCall) = (_vars, _tmpl, _call);
         _depth++;
         _tmpl = tmpl;
+        _call = t;
         _vars = [("$", dot)];
         try
         {
@@ -325,6 +327,7 @@ internal sealed class TemplateExecutor
         {
             _depth--;
             _tmpl = outerTmpl;
+            _call = outerCall;
             _vars = vars;
         }
     }
@@ -360,10 +363,17 @@ internal sealed class TemplateExecutor
     }
 
     // Nesting recurses; Go's stacks grow, a thread's here does not: stop with Go's depth error first.
+    // Inside template calls the error names the innermost call, where Go's depth limit would stop, so
+    // the text does not depend on which frame ran out of stack.
     private void EnsureStack()
     {
         if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
+            if (_call is not null)
+            {
+                _node = _call;
+            }
+
             throw Errorf("exceeded maximum template depth (%v)", (long)MaxExecDepth);
         }
     }
