@@ -11,6 +11,7 @@ internal static class EmbeddedRegistration
         services.AddHostedService<IngestLoop>();
         services.AddHostedService<MaintenanceLoop>();
         services.AddHostedService<RuleLoop>();
+        services.AddHostedService<NotificationLoop>();
         return services;
     }
 }

@@ -9,7 +9,7 @@ namespace Serverless.Monitoring.Functions.Embedded;
 
 /// <summary>
 /// Drives the RuleGroup job in the embedded server: each loaded group on its own grid (one loop per
-/// group), then a notification flush; a reload of <c>prometheus.yml</c> or its rule files replaces
+/// group; the alerts it queues are sent by the <see cref="NotificationLoop"/>); a reload of <c>prometheus.yml</c> or its rule files replaces
 /// the loops (the groups keep their state through the <see cref="RuleManager"/>).
 /// </summary>
 internal sealed class RuleLoop(
@@ -17,7 +17,6 @@ internal sealed class RuleLoop(
     RuleManager rules,
     RuleGroupJob job,
     NotificationManager notifier,
-    NotificationFlushJob flush,
     JobRunner runner,
     RuleOutput output,
     TimeProvider time,
@@ -95,7 +94,6 @@ internal sealed class RuleLoop(
                 }
 
                 await runner.RunAsync(job, new RuleGroupTick(key, slot, missed), cancellationToken);
-                await runner.RunAsync(flush, time.GetUtcNow(), cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

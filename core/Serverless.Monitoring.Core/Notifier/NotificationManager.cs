@@ -27,6 +27,7 @@ public sealed class NotificationManager : IAsyncDisposable
     private readonly Func<AlertmanagerConfig, AlertmanagerSet> _createSet;
     private readonly Lock _gate = new();
     private readonly LinkedList<NotifierAlert> _queue = new();
+    private readonly SemaphoreSlim _more = new(0, 1);
     private readonly Histogram _latency;
     private readonly Counter _errors;
     private readonly Counter _sent;
@@ -143,7 +144,22 @@ public sealed class NotificationManager : IAsyncDisposable
                 _queue.AddLast(alert);
             }
         }
+
+        // Wake the sender (at most one pending signal, as upstream's `more` channel).
+        if (_more.CurrentCount == 0)
+        {
+            try
+            {
+                _more.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+            }
+        }
     }
+
+    /// <summary>Completes once alerts have been queued since the last wait (for a host's send loop).</summary>
+    public Task WaitForAlertsAsync(CancellationToken cancellationToken) => _more.WaitAsync(cancellationToken);
 
     /// <summary>
     /// Sends the next batch (up to 256 alerts) to every Alertmanager. True when every set that had
@@ -260,6 +276,8 @@ public sealed class NotificationManager : IAsyncDisposable
         {
             await set.DisposeAsync().ConfigureAwait(false);
         }
+
+        _more.Dispose();
     }
 }
 

@@ -85,5 +85,44 @@ public sealed class EmbeddedRulesTests : IDisposable
             Assert.Single(alerts.Series).Labels);
     }
 
+    [Fact]
+    public async Task A_slow_Alertmanager_does_not_stall_evaluation_and_its_batches_are_dropped_and_counted()
+    {
+        using var slow = new LoopbackHttpServer(async context =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(30));
+            context.Response.StatusCode = 200;
+        });
+        await File.WriteAllTextAsync(_work.Combine("rules.yml"), "groups:\n  - name: slow\n    interval: 1s\n    rules:\n      - alert: AlwaysOn\n        expr: vector(1)\n");
+        await File.WriteAllTextAsync(_work.Combine("prometheus.yml"),
+            $"rule_files: ['rules.yml']\nalerting:\n  alertmanagers:\n    - timeout: 2s\n      static_configs:\n        - targets: ['127.0.0.1:{slow.Port}']\n");
+        await using var app = new MonitoringAppFactory
+        {
+            Settings = new Dictionary<string, string?>
+            {
+                ["Scrape:ConfigFile"] = _work.Combine("prometheus.yml"),
+                ["Storage:LocalPath"] = _work.Combine("data"),
+                ["Rules:ResendDelay"] = "1s",
+            },
+        };
+        using var client = app.CreateClient();
+
+        // Six seconds: six evaluations on the 1s grid, while every send waits 2s for its timeout.
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        var group = _work.Combine("rules.yml") + ";slow";
+        Assert.True(Value(metrics, $"prometheus_rule_evaluations_total{{rule_group=\"{group}\"}}") >= 4, metrics);
+        Assert.Equal(0, Value(metrics, $"prometheus_rule_group_iterations_missed_total{{rule_group=\"{group}\"}}"));
+        Assert.True(Value(metrics, "prometheus_notifications_dropped_total") >= 1, metrics);
+        Assert.True(Value(metrics, $"prometheus_notifications_errors_total{{alertmanager=\"http://127.0.0.1:{slow.Port}/api/v2/alerts\"}}") >= 1, metrics);
+    }
+
+    private static double Value(string exposition, string series)
+    {
+        var line = exposition.Split('\n').FirstOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public void Dispose() => _work.Dispose();
 }
