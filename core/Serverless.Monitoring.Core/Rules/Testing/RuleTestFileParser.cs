@@ -8,7 +8,7 @@ namespace Serverless.Monitoring.Core.Rules.Testing;
 /// <summary>
 /// promtool's decode of a unit-test file: go-yaml v2's <c>UnmarshalStrict</c> into its types
 /// (<c>main.unitTestFile</c>, <c>main.testGroup</c>, …), whose names the errors keep. Stops at the
-/// first problem (go-yaml lists them all, without columns or fields); nothing is checked beyond
+/// first problem (go-yaml lists its type errors all, without columns or fields); nothing is checked beyond
 /// the decode here, as promtool checks the rest (alert names, series, labels) when a test runs.
 /// </summary>
 internal static class RuleTestFileParser
@@ -24,7 +24,9 @@ internal static class RuleTestFileParser
 
     public static RuleTestFile Parse(string yaml, string path)
     {
-        var root = YamlDocumentLoader.Load(path, yaml, YamlDialect.GoYamlV2);
+        // go-yaml v2's Unmarshal reads the first document and ignores the rest, as the v3 dialect
+        // does here (a key set twice is then worded as go-yaml v3 words it).
+        var root = YamlDocumentLoader.Load(path, yaml, YamlDialect.GoYamlV3);
         var file = new RuleTestFile { Path = path };
         root.Fields(FileType, (key, v) =>
         {
