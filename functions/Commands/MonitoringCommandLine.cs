@@ -8,7 +8,7 @@ namespace Serverless.Monitoring.Functions.Commands;
 /// <summary>
 /// The executable's command line when the Functions host did not start it: the embedded server
 /// (the root command, like <c>./prometheus</c>) and subcommands under the same executable
-/// (<c>import openmetrics &lt;file&gt;</c>, <c>check config|rules &lt;file&gt;...</c>; each further one is one more <c>Create</c> in
+/// (<c>import openmetrics &lt;file&gt;</c>, <c>check config|rules &lt;file&gt;...</c>, <c>test rules &lt;file&gt;...</c>; each further one is one more <c>Create</c> in
 /// <see cref="Create"/>). <c>--help</c> and <c>--version</c> print and exit 0; an unknown flag, a
 /// flag without its value or a stray argument prints an error naming it and exits 2, before
 /// anything starts.
@@ -88,9 +88,9 @@ internal static class MonitoringCommandLine
         root.Options.OfType<VersionOption>().Single().Action = new PrintVersion();
         root.SetAction((parseResult, _) => RunServerAsync(context.HostArgs(parseResult)));
 
-        // Subcommands; `test` (as promtool's) joins here.
         root.Subcommands.Add(ImportCommand.Create(context));
         root.Subcommands.Add(CheckCommand.Create(context));
+        root.Subcommands.Add(TestCommand.Create(context));
 
         return root;
     }

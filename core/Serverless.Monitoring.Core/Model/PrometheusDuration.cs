@@ -89,7 +89,7 @@ public static class PrometheusDuration
         return true;
     }
 
-    /// <summary>Formats as Prometheus does (<c>model.Duration.String</c>): <c>1h30m</c>, <c>15d</c>, <c>0s</c>.</summary>
+    /// <summary>Formats as Prometheus does (<c>model.Duration.String</c>): <c>1h30m</c>, <c>15d</c>, <c>2w</c>, <c>0s</c>.</summary>
     public static string Format(TimeSpan duration)
     {
         var ms = (long)duration.TotalMilliseconds;
@@ -107,7 +107,8 @@ public static class PrometheusDuration
 
         foreach (var (unit, size) in Units)
         {
-            if (ms >= size)
+            // Years and weeks only when they divide the rest exactly, as upstream: 90d, not 12w6d.
+            if (ms >= size && (size <= Units[2].Milliseconds || ms % size == 0))
             {
                 sb.Append(CultureInfo.InvariantCulture, $"{ms / size}{unit}");
                 ms %= size;

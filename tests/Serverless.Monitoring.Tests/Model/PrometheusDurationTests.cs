@@ -40,7 +40,12 @@ public sealed class PrometheusDurationTests
     [Theory]
     [InlineData(0L, "0s")]
     [InlineData(5_400_000L, "1h30m")]
-    [InlineData(1_296_000_000L, "2w1d")]
+    [InlineData(1_296_000_000L, "15d")]
+    [InlineData(1_209_600_000L, "2w")]
+    [InlineData(691_200_000L, "8d")]
+    [InlineData(31_536_000_000L, "1y")]
+    [InlineData(31_622_400_000L, "366d")]
+    [InlineData(7_776_000_000L, "90d")]
     [InlineData(93_784_005L, "1d2h3m4s5ms")]
     public void Formats_like_prometheus(long milliseconds, string text)
     {
