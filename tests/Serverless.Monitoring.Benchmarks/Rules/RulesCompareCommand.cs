@@ -22,7 +22,7 @@ public static class RulesCompareCommand
 {
     public const string Name = "rules-compare";
 
-    private const string Usage = "[--instances N] [--series N] [--hours H] [--groups N] [--interval S] [--warmup N] [--rounds N] [--passes N] [--keep DIR [--reuse]]";
+    private const string Usage = "[--instances N] [--series N] [--hours H] [--groups N] [--interval S] [--warmup N] [--rounds N] [--passes N] [--profile] [--keep DIR [--reuse]]";
 
     /// <summary>How far before the dataset's end the rules read at the start: room for a long run.</summary>
     private static readonly TimeSpan ReadBeforeEnd = TimeSpan.FromMinutes(90);
@@ -39,7 +39,8 @@ public static class RulesCompareCommand
         var passes = 2;
         string? keep = null;
         var reuse = args.Contains("--reuse");
-        args = [.. args.Where(a => a != "--reuse")];
+        var profile = args.Contains("--profile");
+        args = [.. args.Where(a => a is not "--reuse" and not "--profile")];
         for (var i = 0; i < args.Length; i += 2)
         {
             var value = i + 1 < args.Length ? args[i + 1] : "";
@@ -110,6 +111,15 @@ public static class RulesCompareCommand
             }
         }
 
+        InProcessRuleProfile.Result? inProcess = null;
+        if (profile)
+        {
+            Log($"profile: the same rules in this process ({warmup} rounds skipped, {rounds} kept)");
+            var copy = Path.Combine(run, "profile-data");
+            CopyDirectory(stores.Ours, copy);
+            inProcess = await InProcessRuleProfile.RunAsync(config, copy, warmup, rounds, interval, (group, i) => ReadsOnlyDataset(files, group, i));
+        }
+
         Directory.Delete(run, recursive: true);
         var oursAnswers = results.First(r => r.Server == Server.Ours).Answers;
         var promAnswers = results.First(r => r.Server == Server.Prometheus).Answers;
@@ -131,6 +141,11 @@ public static class RulesCompareCommand
             Console.WriteLine("  " + d);
         }
 
+        if (inProcess is not null)
+        {
+            Console.Write(ProfileReport(files, groups, inProcess, results.Where(r => r.Server == Server.Prometheus).ToList()));
+        }
+
         return results.Any(r => r.Failures > 0) || disagreements.Count > 0 ? 1 : 0;
     }
 
@@ -142,7 +157,7 @@ public static class RulesCompareCommand
 
     private sealed record PassResult(
         Server Server, int Pass, DateTimeOffset Start, DateTimeOffset End, string LoadAtStart, string LoadAtEnd,
-        Dictionary<string, List<GroupEvaluation>> Evaluations, Dictionary<string, double> Samples, double Failures, List<byte[]> Answers);
+        Dictionary<string, List<GroupEvaluation>> Evaluations, Dictionary<string, double> Samples, double Failures, List<byte[]> Answers, Dictionary<string, double[]>? RuleTimes);
 
     /// <summary>One server on a fresh copy of its store, from start to its last kept evaluation; stopped by PID.</summary>
     private static async Task<PassResult> RunServerAsync(
@@ -193,6 +208,17 @@ public static class RulesCompareCommand
             var end = DateTimeOffset.UtcNow;
             var loadAtEnd = LoadAverage();
 
+            // Prometheus's own time of each rule's last evaluation, for the profile.
+            Dictionary<string, double[]>? ruleTimes = null;
+            if (server == Server.Prometheus)
+            {
+                using var rules = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri(uri, "api/v1/rules")));
+                ruleTimes = rules.RootElement.GetProperty("data").GetProperty("groups").EnumerateArray().ToDictionary(
+                    g => g.GetProperty("name").GetString()!,
+                    g => g.GetProperty("rules").EnumerateArray().Select(r => r.GetProperty("evaluationTime").GetDouble()).ToArray(),
+                    StringComparer.Ordinal);
+            }
+
             // After the timed evaluations, so these queries never compete with them.
             var time = (checkAt / 1000.0).ToString("F3", CultureInfo.InvariantCulture);
             var answers = new List<byte[]>();
@@ -208,7 +234,7 @@ public static class RulesCompareCommand
                 answers.Add(body);
             }
 
-            return new PassResult(server, pass, start, end, loadAtStart, loadAtEnd, evaluations, samples, failures, answers);
+            return new PassResult(server, pass, start, end, loadAtStart, loadAtEnd, evaluations, samples, failures, answers, ruleTimes);
         }
         finally
         {
@@ -274,6 +300,45 @@ public static class RulesCompareCommand
         report.AppendLine(string.Create(inv, $"groups over 1.0: {names.Count(n => Median(ours.SelectMany(r => r.Evaluations[n].Select(e => e.DurationSeconds))) > Median(prom.SelectMany(r => r.Evaluations[n].Select(e => e.DurationSeconds))))} of {groups}"));
         report.AppendLine("samples: prometheus_rule_group_last_evaluation_samples at the end of the last pass (series the group's rules returned)");
         return report.ToString();
+    }
+
+    private static bool ReadsOnlyDataset(BenchmarkRuleFiles files, string group, int rule)
+    {
+        var g = int.Parse(group[(group.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture);
+        return !files.Rules(g)[rule].Expr.Contains(BenchmarkRuleFiles.RecordPrefix(g), StringComparison.Ordinal);
+    }
+
+    /// <summary>Per rule of the group template (the same rule of every group pooled): our rule time in process, its query alone, and Prometheus's rule time.</summary>
+    private static string ProfileReport(BenchmarkRuleFiles files, int groups, InProcessRuleProfile.Result ours, List<PassResult> prom)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var names = Enumerable.Range(0, groups).Select(BenchmarkRuleFiles.GroupName).ToList();
+        var template = files.Rules(0);
+        var report = new StringBuilder();
+        report.AppendLine();
+        report.AppendLine("profile, per rule of the group template (medians over every group and kept round, ms):");
+        report.AppendLine("  ours rule: our RuleGroupEvaluator in the benchmark process on a copy of our store (the rule's own time: query, alert state, templates, output);");
+        report.AppendLine("  ours query: the rule's query alone through PromQLEngine at the same time (only for rules that read no recorded series);");
+        report.AppendLine("  Prometheus: each rule's evaluationTime from Prometheus's /api/v1/rules at the end of each of its passes (its last evaluation).");
+        report.AppendLine(string.Create(inv, $"{"#",3} {"rule (group 00's name)",-58}{"ours rule",11}{"ours query",12}{"Prometheus",12}{"ratio",8}"));
+        double oursSum = 0, promSum = 0;
+        for (var i = 0; i < template.Count; i++)
+        {
+            var o = Median(names.SelectMany(n => ours.Rule[n][i])) * 1000;
+            var q = names.SelectMany(n => ours.Query[n][i]).ToList();
+            var p = Median(prom.SelectMany(r => names.Select(n => r.RuleTimes![n][i]))) * 1000;
+            oursSum += o;
+            promSum += p;
+            var queryText = q.Count == 0 ? "-" : (Median(q) * 1000).ToString("F2", inv);
+            report.AppendLine(string.Create(inv, $"{i,3} {Truncate(template[i].Name, 57),-58}{o,11:F2}{queryText,12}{p,12:F2}{o / p,8:F3}"));
+        }
+
+        var groupTotal = Median(names.Select(n => Median(ours.Group[n]))) * 1000;
+        report.AppendLine(string.Create(inv, $"{"",3} {"sum of the rule medians (one group)",-58}{oursSum,11:F2}{"",12}{promSum,12:F2}{oursSum / promSum,8:F3}"));
+        report.AppendLine(string.Create(inv, $"{"",3} {"our group evaluation in process, median over groups",-58}{groupTotal,11:F2}"));
+        return report.ToString();
+
+        static string Truncate(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";
     }
 
     /// <summary>The k-th kept evaluation of every group, summed: one round of the whole rule set.</summary>
