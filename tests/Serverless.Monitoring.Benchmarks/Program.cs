@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 using Serverless.Monitoring.Benchmarks.Dataset;
 using Serverless.Monitoring.Benchmarks.Hosting;
 using Serverless.Monitoring.Benchmarks.PromQL;
+using Serverless.Monitoring.Benchmarks.Rules;
 using Serverless.Monitoring.Benchmarks.Scraping;
 using Serverless.Monitoring.Benchmarks.Storage;
 
@@ -12,6 +13,7 @@ namespace Serverless.Monitoring.Benchmarks;
 /// <c>dataset &lt;file&gt; ...</c> writes the storage benchmark's OpenMetrics dataset instead (see <see cref="DatasetCommand"/>);
 /// <c>storage-compare ...</c> compares our storage engine with Prometheus 2.42 (see <see cref="StorageCompareCommand"/>);
 /// <c>promql-compare ...</c> compares our PromQL engine with Prometheus 2.42 (see <see cref="PromqlCompareCommand"/>);
+/// <c>rules-compare ...</c> times 1,000 rules' evaluation on ours and on Prometheus 2.42 (see <see cref="RulesCompareCommand"/>);
 /// <c>scrape-load ...</c> scrapes 1,000 loopback targets and reports CPU and memory (see <see cref="ScrapeLoadCommand"/>;
 /// it starts its load generator as <c>scrape-load-serve</c>, <see cref="ScrapeLoadServer"/>);
 /// <c>cold-start ...</c> times a fresh process's first queries, ReadyToRun against JIT (see <see cref="ColdStartCommand"/>).
@@ -35,6 +37,11 @@ public static class Program
         if (args.Length > 0 && args[0] == PromqlCompareCommand.Name)
         {
             return await PromqlCompareCommand.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == RulesCompareCommand.Name)
+        {
+            return await RulesCompareCommand.RunAsync(args[1..]);
         }
 
         if (args.Length > 0 && args[0] == ScrapeLoadCommand.Name)

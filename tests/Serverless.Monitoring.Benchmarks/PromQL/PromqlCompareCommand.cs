@@ -31,8 +31,6 @@ public static class PromqlCompareCommand
 {
     public const string Name = "promql-compare";
 
-    private const double Tolerance = 1e-9;
-
     /// <summary>Warm-up runs per query and target, whatever the warm-up time (tiered JIT needs 30 calls to promote).</summary>
     private const int MinWarmupRuns = 30;
 
@@ -74,52 +72,14 @@ public static class PromqlCompareCommand
         using var temp = new TempDirectory("sm-promql-compare-");
         var work = Path.GetFullPath(keep ?? temp.Path);
         Directory.CreateDirectory(work);
-        var file = Path.Combine(work, "dataset.om");
-        var ours = Path.Combine(work, "ours");
-        var prom = Path.Combine(work, "prometheus");
-        var imports = Path.Combine(work, "imports.txt");
         var dataset = new NodeExporterLikeDataset(options);
         var (minT, _) = dataset.TimeRange;
-        long samplesWritten;
-        int oursBlocks, promBlocks;
-        if (reuse && keep is not null && File.Exists(imports) && Directory.Exists(ours) && Directory.Exists(prom))
+        if (await BenchStores.PrepareAsync(dataset, work, reuse && keep is not null) is not { } stores)
         {
-            var saved = (await File.ReadAllTextAsync(imports)).Split(' ');
-            (samplesWritten, oursBlocks, promBlocks) = (long.Parse(saved[0], CultureInfo.InvariantCulture), int.Parse(saved[1], CultureInfo.InvariantCulture), int.Parse(saved[2], CultureInfo.InvariantCulture));
-            Log($"reusing the stores in {work} ({samplesWritten:N0} samples; ours: {oursBlocks} block(s), Prometheus: {promBlocks} block(s))");
+            return 1;
         }
-        else
-        {
-            foreach (var dir in new[] { ours, prom })
-            {
-                if (Directory.Exists(dir))
-                {
-                    Directory.Delete(dir, recursive: true);
-                }
-            }
 
-            // 1. The dataset, into both stores.
-            Log($"generating {dataset.ExpectedSampleCount:N0} samples ({dataset.SeriesCount:N0} series) to {file}");
-            await OursBenchStore.WriteAsync(dataset, file);
-
-            Log("importing into ours (local disk)");
-            var imported = await ImportOursAsync(file, ours);
-            Log($"ours: {imported.SamplesStored:N0} samples stored, {imported.Blocks} block(s)");
-
-            Log("importing into Prometheus (promtool tsdb create-blocks-from openmetrics)");
-            var promtool = await Promtool.RunAsync(["tsdb", "create-blocks-from", "openmetrics", file, prom], timeout: TimeSpan.FromHours(1));
-            if (!promtool.Succeeded)
-            {
-                await Console.Error.WriteLineAsync(promtool.ToString());
-                return 1;
-            }
-
-            promBlocks = Directory.GetDirectories(prom).Length;
-            Log($"prometheus: {promBlocks} block(s)");
-            File.Delete(file);
-            (samplesWritten, oursBlocks) = (dataset.SamplesWritten, imported.Blocks);
-            await File.WriteAllTextAsync(imports, string.Create(CultureInfo.InvariantCulture, $"{samplesWritten} {oursBlocks} {promBlocks}"));
-        }
+        var (ours, prom, samplesWritten, oursBlocks, promBlocks) = (stores.Ours, stores.Prometheus, stores.Samples, stores.OursBlocks, stores.PrometheusBlocks);
 
         // 2. Both servers on their folders. The data lies in the past: retention far beyond its age.
         // Prometheus's block compaction is off (max block 2 h) so none runs while we time queries;
@@ -214,10 +174,6 @@ public static class PromqlCompareCommand
         return rows.Any(r => r.Agreement != "ok") ? 1 : 0;
     }
 
-    /// <summary>Imports and lets go of the importing engine (kept out of <see cref="RunAsync"/>'s state, so a GC can free it).</summary>
-    private static async Task<Core.Import.ImportResult> ImportOursAsync(string file, string directory) =>
-        (await OursBenchStore.ImportAsync(file, directory)).Result;
-
     private sealed record Servers(HttpClient Http, Uri Ours, Uri Prometheus);
 
     private sealed record Row(PromqlBenchmarkQuery Query, int Series, double OursHttp, double PromHttp, double OursExec, double PromExec, double InProcess, long OursBytes, long PromBytes, string Agreement);
@@ -309,84 +265,6 @@ public static class PromqlCompareCommand
         var exec = json.RootElement.GetProperty("data").GetProperty("stats").GetProperty("timings").GetProperty("execTotalTime").GetDouble();
         return new Timed(httpMs, exec * 1000, body);
     }
-
-    /// <summary>A query API response's result as series by label set (a scalar is one series without labels).</summary>
-    private sealed record ApiResultSet(string Type, Dictionary<LabelSet, List<(long T, double V)>> Series)
-    {
-        public static ApiResultSet Parse(byte[] body)
-        {
-            using var json = JsonDocument.Parse(body);
-            var data = json.RootElement.GetProperty("data");
-            var type = data.GetProperty("resultType").GetString() ?? "";
-            var result = data.GetProperty("result");
-            var series = new Dictionary<LabelSet, List<(long T, double V)>>();
-            if (type is "scalar" or "string")
-            {
-                series[LabelSet.FromDictionary([])] = [Point(result)];
-                return new ApiResultSet(type, series);
-            }
-
-            foreach (var s in result.EnumerateArray())
-            {
-                var labels = LabelSet.FromDictionary(s.GetProperty("metric").EnumerateObject().Select(p => KeyValuePair.Create(p.Name, p.Value.GetString()!)));
-                series[labels] = type == "matrix"
-                    ? s.GetProperty("values").EnumerateArray().Select(Point).ToList()
-                    : [Point(s.GetProperty("value"))];
-            }
-
-            return new ApiResultSet(type, series);
-        }
-
-        /// <summary>"ok", or a mismatch marker saying what differs first.</summary>
-        public static string Compare(ApiResultSet ours, ApiResultSet theirs)
-        {
-            if (ours.Type != theirs.Type)
-            {
-                return $"MISMATCH type {ours.Type} vs {theirs.Type}";
-            }
-
-            if (ours.Series.Count != theirs.Series.Count)
-            {
-                return string.Create(CultureInfo.InvariantCulture, $"MISMATCH series {ours.Series.Count} vs {theirs.Series.Count}");
-            }
-
-            foreach (var (labels, mine) in ours.Series)
-            {
-                if (!theirs.Series.TryGetValue(labels, out var points))
-                {
-                    return $"MISMATCH labels {labels} not in Prometheus's result";
-                }
-
-                if (points.Count != mine.Count)
-                {
-                    return string.Create(CultureInfo.InvariantCulture, $"MISMATCH {labels}: {mine.Count} vs {points.Count} points");
-                }
-
-                for (var i = 0; i < points.Count; i++)
-                {
-                    if (points[i].T != mine[i].T || !Close(mine[i].V, points[i].V))
-                    {
-                        return string.Create(CultureInfo.InvariantCulture, $"MISMATCH {labels} at {points[i].T}: {mine[i].T}={mine[i].V:R} vs {points[i].V:R}");
-                    }
-                }
-            }
-
-            return "ok";
-        }
-
-        private static (long T, double V) Point(JsonElement pair) => ((long)Math.Round(pair[0].GetDouble() * 1000), ParseValue(pair[1]));
-    }
-
-    private static double ParseValue(JsonElement value) => value.GetString() switch
-    {
-        "NaN" => double.NaN,
-        "+Inf" => double.PositiveInfinity,
-        "-Inf" => double.NegativeInfinity,
-        var s => double.Parse(s!, CultureInfo.InvariantCulture),
-    };
-
-    private static bool Close(double a, double b) =>
-        a.Equals(b) || Math.Abs(a - b) <= Tolerance * Math.Max(Math.Abs(a), Math.Abs(b));
 
     private static double Median(List<double> values)
     {
