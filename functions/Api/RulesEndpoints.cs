@@ -6,7 +6,7 @@ namespace Serverless.Monitoring.Functions.Api;
 /// <summary>
 /// <c>/api/v1/rules</c>, <c>/api/v1/alerts</c> and <c>/api/v1/alertmanagers</c>: the rule manager's
 /// groups and the notifier's Alertmanagers as Prometheus 3 shows them (<see cref="RulesJson"/>). Both
-/// hosts serve them; a host whose rule manager holds no groups answers empty lists.
+/// hosts serve them from the groups' <see cref="IRuleGroups"/>.
 /// </summary>
 internal static class RulesEndpoints
 {
@@ -18,18 +18,18 @@ internal static class RulesEndpoints
         return endpoints;
     }
 
-    public static Task<ApiResult> ListRules(HttpContext context, ApiParameters parameters)
+    public static async Task<ApiResult> ListRules(HttpContext context, ApiParameters parameters)
     {
         var request = RulesRequest.Parse(parameters);
-        var page = RulesPage.Select(Groups(context), request);
+        var page = RulesPage.Select(await GroupsAsync(context).ConfigureAwait(false), request);
         var zone = LocalZone(context);
-        return Task.FromResult(new ApiResult(json => RulesJson.WriteRules(json, page, request.ExcludeAlerts, zone)));
+        return new ApiResult(json => RulesJson.WriteRules(json, page, request.ExcludeAlerts, zone));
     }
 
-    public static Task<ApiResult> ListAlerts(HttpContext context, ApiParameters parameters)
+    public static async Task<ApiResult> ListAlerts(HttpContext context, ApiParameters parameters)
     {
-        var groups = Groups(context);
-        return Task.FromResult(new ApiResult(json => RulesJson.WriteAlerts(json, groups)));
+        var groups = await GroupsAsync(context).ConfigureAwait(false);
+        return new ApiResult(json => RulesJson.WriteAlerts(json, groups));
     }
 
     public static Task<ApiResult> ListAlertmanagers(HttpContext context, ApiParameters parameters)
@@ -39,9 +39,12 @@ internal static class RulesEndpoints
         return Task.FromResult(new ApiResult(json => RulesJson.WriteAlertmanagers(json, active, dropped)));
     }
 
-    /// <summary>A snapshot of every group (each taken under its evaluator's lock, between two rules).</summary>
-    private static List<Core.Rules.Evaluation.RuleGroupStatus> Groups(HttpContext context) =>
-        [.. context.RequestServices.GetRequiredService<RuleManager>().Groups.Values.Select(g => g.GetStatus())];
+    /// <summary>
+    /// A snapshot of every group: the embedded server's evaluators in memory (each taken between two
+    /// rules), the function app's from the state each group's last evaluation saved.
+    /// </summary>
+    private static Task<IReadOnlyList<Core.Rules.Evaluation.RuleGroupStatus>> GroupsAsync(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IRuleGroups>().StatusesAsync(context.RequestAborted);
 
     /// <summary>Where Go's <c>time.Now()</c> readings are printed: the host's local zone.</summary>
     private static TimeZoneInfo LocalZone(HttpContext context) =>

@@ -14,4 +14,7 @@ public interface IRuleGroups
 
     /// <summary>Keeps the state of an evaluation that <see cref="AcquireAsync"/> handed out.</summary>
     Task ReleaseAsync(string key, RuleGroupEvaluator evaluator, CancellationToken cancellationToken);
+
+    /// <summary>Every loaded group as it stood after its last evaluation (what <c>/api/v1/rules</c> and <c>/api/v1/alerts</c> list).</summary>
+    Task<IReadOnlyList<RuleGroupStatus>> StatusesAsync(CancellationToken cancellationToken);
 }

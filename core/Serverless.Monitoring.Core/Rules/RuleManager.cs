@@ -53,6 +53,10 @@ public sealed class RuleManager : IRuleGroups
     /// <summary>Nothing to do: the evaluator keeps its state in memory.</summary>
     public Task ReleaseAsync(string key, RuleGroupEvaluator evaluator, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<RuleGroupStatus>> StatusesAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<RuleGroupStatus>>([.. Groups.Values.Select(g => g.GetStatus())]);
+
     /// <summary>
     /// Replaces the running groups with <paramref name="files"/>' groups. Returns the stale markers
     /// for the series of groups that are gone, stamped <paramref name="nowUnixNano"/>, for the host to write.

@@ -54,21 +54,41 @@ public sealed class StoredRuleGroups(
         }
 
         await states.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        RuleGroupEvaluator evaluator;
-        string? etag = null;
+        var (evaluator, etag) = await LoadAsync(key, group, config, cancellationToken).ConfigureAwait(false);
+        _etags[evaluator] = etag;
+        return evaluator;
+    }
+
+    /// <summary>
+    /// Every loaded group as its last saved state has it; a group never evaluated yet is listed with
+    /// its rules and no evaluation, as upstream lists a group before its first tick.
+    /// </summary>
+    public async Task<IReadOnlyList<RuleGroupStatus>> StatusesAsync(CancellationToken cancellationToken)
+    {
+        var (config, files) = loaded();
+        var statuses = new List<RuleGroupStatus>();
+        foreach (var definition in files.SelectMany(f => f.Groups))
+        {
+            var key = RuntimeRuleGroups.Key(definition.File, definition.Name);
+            var (evaluator, _) = await LoadAsync(key, RuntimeRuleGroups.From(definition, config.Global), config, cancellationToken).ConfigureAwait(false);
+            statuses.Add(evaluator.GetStatus());
+        }
+
+        return statuses;
+    }
+
+    private async Task<(RuleGroupEvaluator Evaluator, string? ETag)> LoadAsync(
+        string key, Evaluation.RuleGroup group, PrometheusConfig config, CancellationToken cancellationToken)
+    {
         try
         {
             var blob = await states.GetAsync(StateBlobName(key), cancellationToken: cancellationToken).ConfigureAwait(false);
-            etag = blob.ETag;
-            evaluator = RuleGroupEvaluator.Resume(group, options(config), RuleGroupState.FromJson(Encoding.UTF8.GetString(blob.Data.Span)));
+            return (RuleGroupEvaluator.Resume(group, options(config), RuleGroupState.FromJson(Encoding.UTF8.GetString(blob.Data.Span))), blob.ETag);
         }
         catch (StorageNotFoundException)
         {
-            evaluator = RuleGroupEvaluator.Start(group, options(config), restoreForState: true);
+            return (RuleGroupEvaluator.Start(group, options(config), restoreForState: true), null);
         }
-
-        _etags[evaluator] = etag;
-        return evaluator;
     }
 
     public async Task ReleaseAsync(string key, RuleGroupEvaluator evaluator, CancellationToken cancellationToken)

@@ -61,6 +61,7 @@ internal sealed class RulesApiHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Services.AddSingleton(manager);
+        builder.Services.AddSingleton<IRuleGroups>(manager);
         builder.Services.AddSingleton(notifier);
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddRouting();

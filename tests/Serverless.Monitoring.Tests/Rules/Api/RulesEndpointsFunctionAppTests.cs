@@ -1,6 +1,9 @@
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serverless.Monitoring.Functions.Durable;
 using Serverless.Monitoring.Functions.FunctionApp;
 using Serverless.Monitoring.Tests.Fixtures;
 using Serverless.Monitoring.Tests.FunctionApp;
@@ -10,8 +13,8 @@ namespace Serverless.Monitoring.Tests.Rules.Api;
 
 /// <summary>
 /// The function app's <c>Api</c> function serves the rules endpoints from the same endpoint map as
-/// the embedded server (its rule manager holds no groups yet, so the lists are empty), with the
-/// same parameter checks.
+/// the embedded server, with the same parameter checks; its groups are the loaded rule files' as
+/// each group's last evaluation (a Durable activity, possibly on another instance) saved them.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class RulesEndpointsFunctionAppTests(AzuriteFixture azurite) : IDisposable
@@ -28,7 +31,58 @@ public sealed class RulesEndpointsFunctionAppTests(AzuriteFixture azurite) : IDi
     public async Task The_Api_function_serves_the_rules_endpoints(string pathAndQuery, int status, string body)
     {
         File.WriteAllText(_work.Combine("prometheus.yml"), "scrape_configs: []\n");
-        using var app = FunctionAppServices.Build(new Dictionary<string, string?>
+        using var app = BuildApp();
+        Assert.Equal((status, body), await GetAsync(app, pathAndQuery));
+    }
+
+    [Fact]
+    public async Task The_rules_endpoints_list_the_state_each_evaluation_saved()
+    {
+        // The state blob's name comes from the rule file's path, unique to this test's folder.
+        File.WriteAllText(_work.Combine("rules.yml"), """
+            groups:
+              - name: fn-api
+                interval: 1s
+                rules:
+                  - record: job:up:fn
+                    expr: vector(1)
+                  - alert: AlwaysFiring
+                    expr: job:up:fn > 0
+                    labels:
+                      severity: page
+            """);
+        File.WriteAllText(_work.Combine("prometheus.yml"), "rule_files: ['rules.yml']\n");
+        using var app = BuildApp();
+
+        var before = JsonDocument.Parse((await GetAsync(app, "/api/v1/rules")).Body).RootElement.GetProperty("data").GetProperty("groups");
+        var group = Assert.Single(before.EnumerateArray());
+        Assert.Equal("fn-api", group.GetProperty("name").GetString());
+        Assert.Equal("0001-01-01T00:00:00Z", group.GetProperty("lastEvaluation").GetString());
+        Assert.Equal(["unknown", "unknown"], group.GetProperty("rules").EnumerateArray().Select(r => r.GetProperty("health").GetString()));
+
+        // Two activities as the orchestration runs them: the first finds the slot, the second evaluates it.
+        var functions = app.Create<RuleGroupFunctions>();
+        var key = Core.Rules.RuntimeRuleGroups.Key(_work.Combine("rules.yml"), "fn-api");
+        var step = await functions.EvaluateAsync(new RuleGroupStep(key), CancellationToken.None);
+        step = await functions.EvaluateAsync(step with { Evaluate = true }, CancellationToken.None);
+        Assert.Equal(1, step.Evaluations);
+
+        var after = JsonDocument.Parse((await GetAsync(app, "/api/v1/rules")).Body).RootElement.GetProperty("data").GetProperty("groups");
+        group = Assert.Single(after.EnumerateArray());
+        Assert.NotEqual("0001-01-01T00:00:00Z", group.GetProperty("lastEvaluation").GetString());
+        Assert.Equal(["ok", "ok"], group.GetProperty("rules").EnumerateArray().Select(r => r.GetProperty("health").GetString()));
+        var alerting = group.GetProperty("rules")[1];
+        Assert.Equal("firing", alerting.GetProperty("state").GetString());
+
+        var alerts = JsonDocument.Parse((await GetAsync(app, "/api/v1/alerts")).Body).RootElement.GetProperty("data").GetProperty("alerts");
+        var alert = Assert.Single(alerts.EnumerateArray());
+        Assert.Equal("firing", alert.GetProperty("state").GetString());
+        Assert.Equal("""{"alertname":"AlwaysFiring","severity":"page"}""", alert.GetProperty("labels").GetRawText());
+    }
+
+    private IHost BuildApp()
+    {
+        var app = FunctionAppServices.Build(new Dictionary<string, string?>
         {
             ["Storage:Provider"] = "AzureStorage",
             ["MonitoringStorage"] = azurite.ConnectionString,
@@ -36,7 +90,11 @@ public sealed class RulesEndpointsFunctionAppTests(AzuriteFixture azurite) : IDi
             ["Scrape:ConfigFile"] = _work.Combine("prometheus.yml"),
         });
         FunctionsWorkerHost.Validate(app.Services);
+        return app;
+    }
 
+    private static async Task<(int Status, string Body)> GetAsync(IHost app, string pathAndQuery)
+    {
         using var scope = app.Services.CreateScope();
         var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
         var uri = new Uri("http://127.0.0.1" + pathAndQuery);
@@ -48,8 +106,7 @@ public sealed class RulesEndpointsFunctionAppTests(AzuriteFixture azurite) : IDi
         using var response = new MemoryStream();
         context.Response.Body = response;
         await app.Create<ApiFunction>().RunAsync(context.Request);
-
-        Assert.Equal((status, body), (context.Response.StatusCode, Encoding.UTF8.GetString(response.ToArray())));
+        return (context.Response.StatusCode, Encoding.UTF8.GetString(response.ToArray()));
     }
 
     public void Dispose() => _work.Dispose();
