@@ -33,8 +33,16 @@ public sealed class LoopbackHttpServer : IDisposable
             }
             catch (HttpListenerException) when (attempt < 5)
             {
-                // The port was taken between finding and binding it: try another.
-                ((IDisposable)_listener).Dispose();
+                // The port was taken between finding and binding it: try another. Closing the
+                // failed listener binds the port again to remove its prefix, and fails the same way.
+                try
+                {
+                    ((IDisposable)_listener).Dispose();
+                }
+                catch (HttpListenerException)
+                {
+                }
+
                 _listener = new HttpListener();
             }
         }

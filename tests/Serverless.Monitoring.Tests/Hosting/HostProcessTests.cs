@@ -83,9 +83,14 @@ public class HostProcessTests
 
         await File.WriteAllTextAsync(config, "scrape_configs:\n  - job_name: broken\n    scrape_interval: 1x\n");
         Signal(app.Id);
-        await Task.Delay(1000);
-        Assert.Contains("\"scrapePool\":\"before\"", await client.GetStringAsync(targets), StringComparison.Ordinal);
+        var refused = DateTime.UtcNow.AddSeconds(10);
+        while (!app.Output.Contains("Error reloading config", StringComparison.Ordinal) && DateTime.UtcNow < refused)
+        {
+            await Task.Delay(100);
+        }
+
         Assert.Contains("Error reloading config", app.Output, StringComparison.Ordinal);
+        Assert.Contains("\"scrapePool\":\"before\"", await client.GetStringAsync(targets), StringComparison.Ordinal);
 
         await File.WriteAllTextAsync(config, "scrape_configs:\n  - job_name: after\n    static_configs:\n      - targets: ['127.0.0.1:1']\n");
         Signal(app.Id);
