@@ -61,7 +61,9 @@ internal sealed partial class AlertmanagerConfigParser
         var receivers = nodes.TryGetValue("receivers", out var rn) ? ParseReceivers(rn, global) : [];
         if (!nodes.TryGetValue("route", out var routeNode) || routeNode.IsNull)
         {
-            throw root.Error("no route provided in config");
+            throw root.IsNull
+                ? root.Error("no route provided in config")
+                : new ConfigException(_fileName, root.Node!.Start.Line, root.Node.Start.Column, "route", "no routes provided");
         }
 
         var route = ParseRoute(routeNode);
