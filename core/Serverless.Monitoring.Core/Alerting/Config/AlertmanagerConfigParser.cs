@@ -288,10 +288,10 @@ internal sealed partial class AlertmanagerConfigParser
             switch (key)
             {
                 case "source_match": source.AddRange(ParseLabelMap(v, "map[string]string").Select(p => LabelMatcher.Equal(p.Key, p.Value))); return true;
-                case "source_match_re": source.AddRange(ParseRegexMap(v).Select(p => LabelMatcher.RegexMatch(p.Key, p.Value))); return true;
+                case "source_match_re": source.AddRange(ParseRegexMap(v).Select(p => LabelMatcher.RegexMatch(p.Key, Routing.Route.AnchoredRegex(p.Value)))); return true;
                 case "source_matchers": source.AddRange(ParseMatcherList(v)); return true;
                 case "target_match": target.AddRange(ParseLabelMap(v, "map[string]string").Select(p => LabelMatcher.Equal(p.Key, p.Value))); return true;
-                case "target_match_re": target.AddRange(ParseRegexMap(v).Select(p => LabelMatcher.RegexMatch(p.Key, p.Value))); return true;
+                case "target_match_re": target.AddRange(ParseRegexMap(v).Select(p => LabelMatcher.RegexMatch(p.Key, Routing.Route.AnchoredRegex(p.Value)))); return true;
                 case "target_matchers": target.AddRange(ParseMatcherList(v)); return true;
                 case "equal":
                     foreach (var (label, n) in v.List("model.LabelNames", n => (n.String(), n)))

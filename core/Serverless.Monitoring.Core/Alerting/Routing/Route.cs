@@ -31,16 +31,20 @@ public sealed class Route
             EscalationPolicy = config.EscalationPolicy ?? p.EscalationPolicy,
         };
 
-        // match, then match_re, then matchers, sorted together as upstream does.
+        // match, then match_re, then matchers, sorted together as upstream does; a match_re value
+        // is its compiled, anchored form (^(?:re)$), which is what upstream keys and prints.
         Matchers = AlertmanagerMatchers.Sorted(
             config.Match.Select(m => LabelMatcher.Equal(m.Key, m.Value))
-                .Concat(config.MatchRe.Select(m => LabelMatcher.RegexMatch(m.Key, m.Value)))
+                .Concat(config.MatchRe.Select(m => LabelMatcher.RegexMatch(m.Key, AnchoredRegex(m.Value))))
                 .Concat(config.Matchers));
         Continue = config.Continue;
         Routes = config.Routes.Select(c => new Route(c, this)).ToArray();
     }
 
     public RouteOptions Options { get; }
+
+    /// <summary>How upstream's config.Regexp prints a <c>match_re</c> value.</summary>
+    public static string AnchoredRegex(string regex) => "^(?:" + regex + ")$";
 
     public IReadOnlyList<LabelMatcher> Matchers { get; }
 

@@ -74,7 +74,8 @@ public static class RouteTreePrinter
         return sb.ToString();
     }
 
-    // treeprint: a "." root, then "├── " / "└── " branches with "│   " / "    " indents; ends with a newline.
+    // treeprint: a "." root, then "├── " / "└── " branches with "│" + two no-break spaces + a space,
+    // or four spaces, as indents; ends with a newline.
     private static string Render(Node top)
     {
         var sb = new StringBuilder(".\n");
@@ -88,7 +89,7 @@ public static class RouteTreePrinter
         {
             var last = i == nodes.Count - 1;
             sb.Append(indent).Append(last ? "└── " : "├── ").Append(nodes[i].Text).Append('\n');
-            Write(sb, nodes[i].Children, indent + (last ? "    " : "│   "));
+            Write(sb, nodes[i].Children, indent + (last ? "    " : "│\u00A0\u00A0 "));
         }
     }
 
