@@ -15,10 +15,11 @@ internal static class CheckCommand
     public static Command Create(CommandContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new Command(Name, "Check the resources for validity, as promtool check does: check config <config-files>..., check rules <rule-files>...")
+        return new Command(Name, "Check the resources for validity, as promtool check does: check config <config-files>..., check rules <rule-files>..., check alertmanager-config <config-files>...")
         {
             CheckConfigCommand.Create(context),
             CheckRulesCommand.Create(context),
+            CheckAlertmanagerConfigCommand.Create(context),
         };
     }
 

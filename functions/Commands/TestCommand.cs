@@ -10,9 +10,10 @@ internal static class TestCommand
     public static Command Create(CommandContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new Command(Name, "Unit testing, as promtool test does: test rules <test-rule-files>...")
+        return new Command(Name, "Unit testing, as promtool test does: test rules <test-rule-files>..., test routes --config.file=<alertmanager.yml> <label=value>...")
         {
             TestRulesCommand.Create(context),
+            TestRoutesCommand.Create(context),
         };
     }
 }
