@@ -53,6 +53,29 @@ public sealed class Template
         return new Template(name, TemplateParser.Parse(name, text, functions), functions, missingKey);
     }
 
+    /// <summary>
+    /// Go's <c>t.Clone().New(name).Parse(text)</c>: a copy of this set with <paramref name="text"/>
+    /// parsed into it as the top-level template <paramref name="name"/>. A definition replaces one
+    /// of the same name unless its body is empty (Go's <c>associate</c>), so later files override
+    /// earlier ones (Alertmanager's default templates, then the user's).
+    /// </summary>
+    /// <exception cref="TemplateParseException">The text does not parse; the message is Go's.</exception>
+    public Template ParseAssociated(string name, string text)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(text);
+        var merged = new Dictionary<string, TemplateTree>(_trees, StringComparer.Ordinal);
+        foreach (var (treeName, tree) in TemplateParser.Parse(name, text, Functions))
+        {
+            if (!merged.TryGetValue(treeName, out var existing) || !TemplateParser.IsEmptyTree(tree.Root) || existing.Root is null)
+            {
+                merged[treeName] = tree;
+            }
+        }
+
+        return new Template(name, merged, Functions, MissingKey);
+    }
+
     /// <summary>Runs the top-level template with dot set to <paramref name="data"/>.</summary>
     /// <param name="data">A template value: null, a string, long, double, bool or a <see cref="GoValue"/>.</param>
     /// <param name="state">Handed to every function call (<see cref="TemplateCall.State"/>).</param>

@@ -30,13 +30,17 @@ public sealed class AlertmanagerFixture : IDisposable
 
     public static string FindBinary() => ToolLocator.Find("prometheus-alertmanager", InstallHint);
 
-    public static async Task<AlertmanagerFixture> StartAsync(string config = NullReceiverConfig, CancellationToken cancellationToken = default)
+    public static Task<AlertmanagerFixture> StartAsync(string config = NullReceiverConfig, CancellationToken cancellationToken = default) =>
+        StartAsync(config, [], cancellationToken);
+
+    /// <summary>Starts one with <paramref name="extraArguments"/> added to its command line (e.g. <c>--web.external-url=…</c>).</summary>
+    public static async Task<AlertmanagerFixture> StartAsync(string config, IReadOnlyList<string> extraArguments, CancellationToken cancellationToken = default)
     {
         var fixture = new AlertmanagerFixture();
-        return await FixtureLifetime.StartOrDisposeAsync(fixture, ct => fixture.StartCoreAsync(config, ct), cancellationToken);
+        return await FixtureLifetime.StartOrDisposeAsync(fixture, ct => fixture.StartCoreAsync(config, extraArguments, ct), cancellationToken);
     }
 
-    private async Task StartCoreAsync(string config, CancellationToken cancellationToken)
+    private async Task StartCoreAsync(string config, IReadOnlyList<string> extraArguments, CancellationToken cancellationToken)
     {
         var binary = FindBinary();
         var configFile = _directory.Combine("alertmanager.yml");
@@ -48,6 +52,7 @@ public sealed class AlertmanagerFixture : IDisposable
             $"--storage.path={_directory.Combine("data")}",
             $"--web.listen-address=127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}",
             "--cluster.listen-address=",
+            .. extraArguments,
         ]);
         await _process.WaitForHttpAsync(new Uri(BaseUri, "-/ready"), TimeSpan.FromSeconds(60), cancellationToken);
     }
