@@ -3,6 +3,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.Monitoring.Core.Alerting.Config;
 using Serverless.Monitoring.Core.Alerting.Escalation;
 using Serverless.Monitoring.Functions.Durable;
 
@@ -20,15 +21,18 @@ public sealed class EscalationOrchestrationTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     // Levels at 0, 2 s and 3 s; a run lasts 4 s; one repeat; an acknowledgement holds 3 s.
-    private static readonly EscalationPolicy Policy = new(
-        "db-oncall",
+    private static readonly EscalationChain Policy = new(new EscalationPolicy
+    {
+        Name = "db-oncall",
+        Levels =
         [
-            new EscalationLevel(TimeSpan.Zero, ["slack-db"]),
-            new EscalationLevel(TimeSpan.FromSeconds(2), ["pagerduty-primary"]),
-            new EscalationLevel(TimeSpan.FromSeconds(3), ["pagerduty-secondary"]),
+            new EscalationLevel { Receivers = ["slack-db"] },
+            new EscalationLevel { After = TimeSpan.FromSeconds(2), Receivers = ["pagerduty-primary"] },
+            new EscalationLevel { After = TimeSpan.FromSeconds(3), Receivers = ["pagerduty-secondary"] },
         ],
-        Repeat: 1,
-        AckTimeout: TimeSpan.FromSeconds(3));
+        Repeat = 1,
+        AckTimeout = TimeSpan.FromSeconds(3),
+    });
 
     private readonly RecordingNotifier _notifier = new();
 

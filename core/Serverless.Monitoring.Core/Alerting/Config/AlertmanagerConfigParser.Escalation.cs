@@ -61,6 +61,12 @@ internal sealed partial class AlertmanagerConfigParser
 
         }
 
+        // A run of one level takes no time: repeating it would notify the same receivers at once, again and again.
+        if (repeat > 0 && levels.Count == 1)
+        {
+            throw node.Error($"escalation policy {ConfigParser.GoQuote(name)} repeats a chain of one level: repeat needs at least two levels");
+        }
+
         var policy = new EscalationPolicy { Name = name, Levels = levels, Repeat = repeat, AckTimeout = ackTimeout, RestartOnNewAlert = restart };
         _policyNodes.Add((policy, node, levelNodes));
         return policy;

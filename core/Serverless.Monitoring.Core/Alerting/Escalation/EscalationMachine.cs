@@ -10,7 +10,7 @@ namespace Serverless.Monitoring.Core.Alerting.Escalation;
 /// <item>A new escalation reaches its first level at once; level <c>i</c> is reached when the run
 /// has lasted its <c>after</c>; a level outside its active time intervals is passed over.</item>
 /// <item>After the last level the chain runs again (<c>repeat</c> times), a run lasting
-/// <see cref="EscalationPolicy.RunLength"/>; then it is exhausted and waits.</item>
+/// <see cref="EscalationChain.RunLength"/>; then it is exhausted and waits.</item>
 /// <item>An acknowledgement stops the climb; when it expires (<c>ack_timeout</c>) the level
 /// reached last is notified again and the climb goes on from there.</item>
 /// <item>Every alert resolved ends the escalation; a new firing alert in an acknowledged or
@@ -34,7 +34,7 @@ public static class EscalationMachine
     }
 
     /// <summary>A new escalation for a group that notifies with firing alerts: its first level is due now.</summary>
-    public static EscalationState Start(EscalationPolicy policy, string groupKey, string receiver, IEnumerable<ulong> firing, DateTimeOffset now)
+    public static EscalationState Start(EscalationChain policy, string groupKey, string receiver, IEnumerable<ulong> firing, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(firing);
@@ -53,7 +53,7 @@ public static class EscalationMachine
     }
 
     /// <summary>Everything due at or before <paramref name="now"/>: the levels reached, in order, and the new state.</summary>
-    public static (EscalationState State, IReadOnlyList<EscalationStep> Reached) Advance(EscalationPolicy policy, EscalationState state, DateTimeOffset now)
+    public static (EscalationState State, IReadOnlyList<EscalationStep> Reached) Advance(EscalationChain policy, EscalationState state, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(state);
@@ -74,7 +74,7 @@ public static class EscalationMachine
 
     /// <summary>Stops the climb. An ended escalation cannot be acknowledged; acknowledging again renews it.</summary>
     /// <exception cref="InvalidOperationException">The escalation is resolved.</exception>
-    public static EscalationState Acknowledge(EscalationPolicy policy, EscalationState state, string by, string comment, DateTimeOffset now)
+    public static EscalationState Acknowledge(EscalationChain policy, EscalationState state, string by, string comment, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(state);
@@ -83,7 +83,7 @@ public static class EscalationMachine
             throw new InvalidOperationException($"escalation {state.Id} is resolved");
         }
 
-        var expires = policy.AckTimeout is { } timeout ? now + timeout : (DateTimeOffset?)null;
+        var expires = policy.Policy.AckTimeout is { } timeout ? now + timeout : (DateTimeOffset?)null;
         return state with
         {
             Status = EscalationStatus.Acknowledged,
@@ -96,7 +96,7 @@ public static class EscalationMachine
     /// The group's firing alerts now (after a flush): none ends the escalation; one not seen before
     /// restarts an acknowledged or exhausted one when the policy says so.
     /// </summary>
-    public static EscalationState AlertsChanged(EscalationPolicy policy, EscalationState state, IEnumerable<ulong> firing, DateTimeOffset now)
+    public static EscalationState AlertsChanged(EscalationChain policy, EscalationState state, IEnumerable<ulong> firing, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(state);
@@ -114,7 +114,7 @@ public static class EscalationMachine
 
         var known = state.Firing.ToHashSet();
         var someNew = current.Any(f => !known.Contains(f));
-        if (someNew && policy.RestartOnNewAlert && state.Status is EscalationStatus.Acknowledged or EscalationStatus.Exhausted)
+        if (someNew && policy.Policy.RestartOnNewAlert && state.Status is EscalationStatus.Acknowledged or EscalationStatus.Exhausted)
         {
             return state with
             {
@@ -131,17 +131,17 @@ public static class EscalationMachine
         return state with { Firing = current };
     }
 
-    private static EscalationState Reach(EscalationPolicy policy, EscalationState state, DateTimeOffset now, List<EscalationStep> reached)
+    private static EscalationState Reach(EscalationChain policy, EscalationState state, DateTimeOffset now, List<EscalationStep> reached)
     {
         var index = state.NextLevel;
         var level = policy.Levels[index];
-        var active = level.IsActive?.Invoke(now) ?? true;
+        var active = policy.IsActive(level, now);
         reached.Add(new EscalationStep(index, state.Run, now, active ? level.Receivers : [], Skipped: !active));
 
         var next = index + 1;
         DateTimeOffset? due = next < policy.Levels.Count
             ? state.RunStartedAt + policy.Levels[next].After
-            : state.Run < policy.Repeat ? state.RunStartedAt + policy.RunLength : null;
+            : state.Run < policy.Policy.Repeat ? state.RunStartedAt + policy.RunLength : null;
         return state with
         {
             NextLevel = next,
@@ -155,7 +155,7 @@ public static class EscalationMachine
         state with { Run = state.Run + 1, NextLevel = 0, RunStartedAt = now, NextDue = now };
 
     // The level reached last is told again, and the climb goes on from it as if it had just been reached.
-    private static EscalationState ResumeAfterAcknowledgement(EscalationPolicy policy, EscalationState state, DateTimeOffset now)
+    private static EscalationState ResumeAfterAcknowledgement(EscalationChain policy, EscalationState state, DateTimeOffset now)
     {
         var level = Math.Clamp(state.NextLevel - 1, 0, policy.Levels.Count - 1);
         return state with

@@ -8,7 +8,7 @@ namespace Serverless.Monitoring.Core.Alerting.Escalation;
 /// loaded configuration has it now, and notify each level reached. A policy gone from the
 /// configuration ends the escalation.
 /// </summary>
-public sealed class EscalationStepper(Func<string, EscalationPolicy?> policies, IEscalationNotifier notifier, ILogger<EscalationStepper> logger)
+public sealed class EscalationStepper(Func<string, EscalationChain?> policies, IEscalationNotifier notifier, ILogger<EscalationStepper> logger)
 {
     public async Task<EscalationState> StepAsync(EscalationState state, EscalationSignal? signal, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -43,6 +43,7 @@ public sealed class EscalationTests
         { "repeat: 2", "repeat: 6", "alertmanager.yml:23:11: escalation_policies[0].repeat: repeat must be between 0 and 5" },
         { "escalation_policy: db-oncall", "escalation_policy: other", "alertmanager.yml:6:24: route.routes[0].escalation_policy: undefined escalation policy \"other\" used in route" },
         { "ack_timeout: 30m", "ack_timeout: soon", "escalation_policies[0].ack_timeout: not a valid duration string: \"soon\"" },
+        { "ack_timeout: 30m", "ack_timeout: 30m\n- name: single\n  repeat: 1\n  levels: [{receivers: [slack-db]}]", "alertmanager.yml:25:3: escalation_policies[1]: escalation policy \"single\" repeats a chain of one level: repeat needs at least two levels" },
         { "repeat: 2", "repeat: 2\n  escalate_forever: true", "escalation_policies[0].escalate_forever: field escalate_forever not found in type EscalationPolicy" },
     };
 

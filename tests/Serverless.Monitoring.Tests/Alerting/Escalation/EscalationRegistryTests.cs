@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.Monitoring.Core.Alerting.Config;
 using Serverless.Monitoring.Core.Alerting.Escalation;
 using Serverless.Monitoring.Tests.Storage.Blocks;
 using Serverless.Monitoring.Tests.Storage.Engine;
@@ -14,10 +15,17 @@ public sealed class EscalationRegistryTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
 
-    private static readonly EscalationPolicy Policy = new(
-        "db-oncall",
-        [new(TimeSpan.Zero, ["slack-db"]), new(TimeSpan.FromMinutes(10), ["pagerduty-primary"]), new(TimeSpan.FromMinutes(15), ["pagerduty-secondary"])],
-        AckTimeout: TimeSpan.FromMinutes(30));
+    private static readonly EscalationChain Policy = new(new EscalationPolicy
+    {
+        Name = "db-oncall",
+        Levels =
+        [
+            new EscalationLevel { Receivers = ["slack-db"] },
+            new EscalationLevel { After = TimeSpan.FromMinutes(10), Receivers = ["pagerduty-primary"] },
+            new EscalationLevel { After = TimeSpan.FromMinutes(15), Receivers = ["pagerduty-secondary"] },
+        ],
+        AckTimeout = TimeSpan.FromMinutes(30),
+    });
 
     private readonly InMemoryBlobStore _store = new();
     private readonly ManualTimeProvider _time = new(T0);
