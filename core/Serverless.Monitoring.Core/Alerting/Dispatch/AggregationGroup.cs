@@ -93,10 +93,7 @@ public sealed class AggregationGroup
             return null;
         }
 
-        var alerts = _alerts.Values
-            .Select(a => a.ResolvedAt(now) ? a : a with { EndsAt = null })
-            .Order(AlertOrder.Instance)
-            .ToList();
+        var alerts = GroupFlush.Prepare(_alerts.Values, now);
         InFlight = true;
         var timeout = Route.GroupInterval < MinTimeout ? MinTimeout : Route.GroupInterval;
         return new GroupFlush(GroupKey, Route, Labels, alerts, now, now + timeout);

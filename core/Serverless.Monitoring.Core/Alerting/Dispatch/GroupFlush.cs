@@ -20,4 +20,21 @@ public sealed record GroupFlush(
     public IEnumerable<Alert> Firing => Alerts.Where(a => a.EndsAt is null);
 
     public IEnumerable<Alert> Resolved => Alerts.Where(a => a.EndsAt is not null);
+
+    /// <summary>dispatch's <c>aggrGroup.flush</c>: copies with the end cleared unless resolved at <paramref name="now"/>, in <see cref="AlertOrder"/> (stable).</summary>
+    public static List<Alert> Prepare(IEnumerable<Alert> alerts, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(alerts);
+        return [.. alerts.Select(a => a.ResolvedAt(now) ? a : a with { EndsAt = null }).Order(AlertOrder.Instance)];
+    }
+
+    /// <summary>
+    /// What an integration is sent: every alert with <c>send_resolved</c>, else the firing ones (none:
+    /// the notification is skipped, but still logged to clear the firing set).
+    /// </summary>
+    public static List<Alert> ToSend(IReadOnlyList<Alert> alerts, bool sendResolved)
+    {
+        ArgumentNullException.ThrowIfNull(alerts);
+        return sendResolved ? [.. alerts] : [.. alerts.Where(a => a.EndsAt is null)];
+    }
 }

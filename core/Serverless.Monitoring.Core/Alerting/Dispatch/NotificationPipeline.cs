@@ -81,8 +81,7 @@ public sealed class NotificationPipeline
             return null;
         }
 
-        // Without send_resolved a resolved-only flush is not sent, but it is logged (to clear the firing set).
-        var sent = integration.SendResolved ? alerts : [.. alerts.Where(a => a.EndsAt is null)];
+        var sent = GroupFlush.ToSend(alerts, integration.SendResolved);
         if (sent.Count > 0 && await NotifyWithRetryAsync(flush, integration, sent, cancellationToken) is { } error)
         {
             return error;

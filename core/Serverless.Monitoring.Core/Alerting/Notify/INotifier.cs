@@ -21,7 +21,7 @@ public readonly record struct NotifyResult(bool Retry, string? Error)
 /// <summary>
 /// One integration of a receiver (a webhook, a Slack channel, a PagerDuty service, …): sends one
 /// notification for a group's alerts (Alertmanager's <c>notify.Notifier</c>). Alerts come as the
-/// dispatcher flushes them (see <see cref="NotificationAlerts"/>): sorted, unresolved ones with no end.
+/// dispatcher flushes them (see <see cref="Dispatch.GroupFlush.Prepare"/>): sorted, unresolved ones with no end.
 /// </summary>
 public interface INotifier
 {

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Serverless.Monitoring.Core.Alerting;
+using Serverless.Monitoring.Core.Alerting.Dispatch;
 using Serverless.Monitoring.Core.Alerting.Notify;
 using Serverless.Monitoring.Core.Model;
 using Serverless.Monitoring.Tests.Fixtures;
@@ -254,7 +255,7 @@ public sealed class PayloadsAgainstAlertmanagerTests
             var webhook = Assert.Single(mine, r => r.Path.EndsWith("/webhook", StringComparison.Ordinal));
             var groupKey = JsonDocument.Parse(webhook.Body).RootElement.GetProperty("groupKey").GetString()!;
             var now = DateTimeOffset.UtcNow;
-            var alerts = NotificationAlerts.ForFlush(alertsOf(c), now);
+            var alerts = GroupFlush.Prepare(alertsOf(c), now);
             var groupLabels = LabelSet.FromStrings("alertname", c.Alerts[0].Labels.Get("alertname"), "case", c.Name);
             var context = new NotificationContext(groupKey, $"team.{c.Name}", groupLabels, ExternalUrl, now);
             foreach (var request in mine)
@@ -262,9 +263,9 @@ public sealed class PayloadsAgainstAlertmanagerTests
                 var integration = request.Path[(request.Path.LastIndexOf('/') + 1)..];
                 var expected = integration switch
                 {
-                    "webhook" => WebhookNotifier.BuildPayload(c.Webhook!, context, NotificationAlerts.ToSend(alerts, c.Webhook!.SendResolved, now)),
-                    "slack" => SlackNotifier.BuildPayload(c.Slack!, template, context, NotificationAlerts.ToSend(alerts, c.Slack!.SendResolved, now)),
-                    "pagerduty" => PagerDutyNotifier.BuildPayload(c.PagerDuty!, template, context, NotificationAlerts.ToSend(alerts, c.PagerDuty!.SendResolved, now)),
+                    "webhook" => WebhookNotifier.BuildPayload(c.Webhook!, context, GroupFlush.ToSend(alerts, c.Webhook!.SendResolved)),
+                    "slack" => SlackNotifier.BuildPayload(c.Slack!, template, context, GroupFlush.ToSend(alerts, c.Slack!.SendResolved)),
+                    "pagerduty" => PagerDutyNotifier.BuildPayload(c.PagerDuty!, template, context, GroupFlush.ToSend(alerts, c.PagerDuty!.SendResolved)),
                     _ => throw new InvalidOperationException(request.Path),
                 };
                 Assert.True(expected == request.BodyText, $"{request.Path}:\nAlertmanager: {request.BodyText}\nours:         {expected}");
