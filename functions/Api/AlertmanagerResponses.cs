@@ -14,20 +14,22 @@ internal static class AlertmanagerResponses
     public const int CodeInvalidType = 601;
     public const int CodeTooFewItems = 612;
 
-    public static Task WriteJsonAsync(HttpContext context, int status, string json)
+    public static Task WriteJsonAsync(HttpContext context, int status, string json) => WriteRawAsync(context, status, json + "\n");
+
+    private static Task WriteRawAsync(HttpContext context, int status, string json)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = ApiHandler.JsonContentType;
-        return context.Response.WriteAsync(json + "\n", Encoding.UTF8, context.RequestAborted);
+        return context.Response.WriteAsync(json, Encoding.UTF8, context.RequestAborted);
     }
 
     /// <summary>A handler's error payload: the message as a JSON string.</summary>
     public static Task WriteMessageAsync(HttpContext context, int status, string message) =>
         WriteJsonAsync(context, status, GoJson.Quote(message, escapeHtml: true));
 
-    /// <summary>go-openapi's <c>errors.ServeError</c> body.</summary>
+    /// <summary>go-openapi's <c>errors.ServeError</c> body (<c>json.Marshal</c>'s, so without the newline).</summary>
     public static Task WriteSwaggerErrorAsync(HttpContext context, int status, int code, string message) =>
-        WriteJsonAsync(context, status, $"{{\"code\":{code},\"message\":{GoJson.Quote(message, escapeHtml: true)}}}");
+        WriteRawAsync(context, status, $"{{\"code\":{code},\"message\":{GoJson.Quote(message, escapeHtml: true)}}}");
 
     /// <summary>A status without a body (go-swagger's responders without payload).</summary>
     public static Task WriteEmptyAsync(HttpContext context, int status)
