@@ -58,6 +58,7 @@ internal static class MonitoringServices
         endpoints.MapLifecycleEndpoints();
         endpoints.MapRemoteStorageEndpoints();
         endpoints.MapApiEndpoints();
+        endpoints.MapAlertmanagerStateEndpoints();
         return endpoints;
     }
 }

@@ -82,6 +82,12 @@ public static class SilenceValidation
             return LabelValidation.IsValidLabelValue(matcher.Pattern) ? null : "invalid label value " + LabelFormatting.GoQuote(matcher.Pattern);
         }
 
+        // Upstream compiles the pattern as given (not anchored), so Go's error names it alone.
+        if (!Templates.GoRegexp.TryCompile(matcher.Pattern, out _, out var regexError))
+        {
+            return $"invalid regular expression {LabelFormatting.GoQuote(matcher.Pattern)}: {regexError}";
+        }
+
         try
         {
             _ = matcher.ToLabelMatcher();
@@ -89,7 +95,7 @@ public static class SilenceValidation
         }
         catch (ArgumentException ex)
         {
-            return $"invalid regular expression {LabelFormatting.GoQuote(matcher.Pattern)}: {ex.Message}";
+            return $"invalid regular expression {LabelFormatting.GoQuote(matcher.Pattern)}: error parsing regexp: {ex.Message}";
         }
     }
 
