@@ -22,7 +22,7 @@ namespace Serverless.Monitoring.Core.Alerting.Router;
 /// <see cref="LoadAsync"/> keep the whole state in one blob per store. The host drives it: a loop
 /// waits for <see cref="NextDue"/> or <see cref="Changed"/>.
 /// </summary>
-public sealed class AlertRouter : IDisposable
+public sealed partial class AlertRouter : IDisposable
 {
     /// <summary>The blob container of the state.</summary>
     public const string Container = "alertmanager";
@@ -79,8 +79,13 @@ public sealed class AlertRouter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(options);
-        var marker = new AlertMarker();
-        var silences = new SilenceStore(options.Time, options.Retention, marker);
+        if (options.Silences is not null && options.Marker is null)
+        {
+            throw new ArgumentException("A shared silence store needs its marker.", nameof(options));
+        }
+
+        var marker = options.Marker ?? new AlertMarker();
+        var silences = options.Silences ?? new SilenceStore(options.Time, options.Retention, marker);
         var log = new NotificationLogStore(options.Retention);
         var generation = await BuildAsync(config, options, marker, silences, log, cancellationToken).ConfigureAwait(false);
         return new AlertRouter(generation, options, marker, silences) { NotificationLog = log };

@@ -16,6 +16,12 @@ public sealed record AlertRouterOptions
 
     public ILogger Logger { get; init; } = NullLogger.Instance;
 
+    /// <summary>The marker the silences below record into; null: the router's own.</summary>
+    public Alerts.AlertMarker? Marker { get; init; }
+
+    /// <summary>A silence store shared with the host (built with <see cref="Marker"/>); null: the router's own.</summary>
+    public Silences.SilenceStore? Silences { get; init; }
+
     /// <summary>How long silences and notification log entries are kept after they end (upstream's <c>--data.retention</c>).</summary>
     public TimeSpan Retention { get; init; } = TimeSpan.FromHours(120);
 }

@@ -15,6 +15,7 @@ internal sealed class RouterGeneration : IDisposable
 {
     private readonly Dictionary<string, Dispatch.RouteOptions> _routesByKey = new(StringComparer.Ordinal);
     private readonly Dictionary<Route, Dispatch.RouteOptions> _routes = [];
+    private readonly Dictionary<string, string> _escalationByKey = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly List<Task> _inFlight = [];
 
@@ -30,6 +31,10 @@ internal sealed class RouterGeneration : IDisposable
             var options = ToDispatch(route);
             _routes[route] = options;
             _routesByKey.TryAdd(options.Key, options);
+            if (route.Options.EscalationPolicy is { Length: > 0 } policy)
+            {
+                _escalationByKey.TryAdd(options.Key, policy);
+            }
         }
     }
 
@@ -49,6 +54,9 @@ internal sealed class RouterGeneration : IDisposable
     public IReadOnlyList<Dispatch.RouteOptions> Match(LabelSet labels) => [.. Root.Match(labels).Select(r => _routes[r])];
 
     public Dispatch.RouteOptions? RouteByKey(string key) => _routesByKey.GetValueOrDefault(key);
+
+    /// <summary>The escalation policy of a route (ours, inherited by child routes); null when it has none.</summary>
+    public string? EscalationPolicyOf(string routeKey) => _escalationByKey.GetValueOrDefault(routeKey);
 
     /// <summary>Keeps a flush task so that the generation's clients live until it ends.</summary>
     public void Track(Task flush)
