@@ -96,11 +96,8 @@ internal sealed class AlertRouterHost(
         }
     }
 
-    public void Dispose()
-    {
-        Router?.Dispose();
-        _gate.Dispose();
-    }
+    // Disposed once per registration (it is also the IConfigReloadParticipant); the router's Dispose is idempotent.
+    public void Dispose() => Router?.Dispose();
 
     private AlertRouterOptions RouterOptions() => new()
     {

@@ -36,6 +36,7 @@ public sealed partial class AlertRouter : IDisposable
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopping = new();
     private RouterGeneration _running;
+    private int _disposed;
 
     private AlertRouter(RouterGeneration running, AlertRouterOptions options, AlertMarker marker, SilenceStore silences)
     {
@@ -250,6 +251,11 @@ public sealed partial class AlertRouter : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _running.Dispose();
         _stopping.Dispose();
