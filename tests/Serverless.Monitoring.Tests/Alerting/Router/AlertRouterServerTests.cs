@@ -161,6 +161,44 @@ public sealed class AlertRouterServerTests : IDisposable
     }
 
     [Fact]
+    public async Task Reload_applies_a_new_alertmanager_yml_and_a_broken_one_fails_keeping_the_running_config()
+    {
+        using var server = await StartAsync(extraArgs: ["--web.enable-lifecycle"]);
+        var path = _work.Combine("alertmanager.yml");
+        await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(path)).Replace("- name: hook", "- name: other\n- name: hook", StringComparison.Ordinal));
+        using (var ok = await _http.PostAsync(new Uri(server.BaseUri, "-/reload"), null))
+        {
+            Assert.Equal(200, (int)ok.StatusCode);
+        }
+
+        Assert.Equal("[{\"name\":\"other\"},{\"name\":\"hook\"}]\n", await _http.GetStringAsync(new Uri(server.BaseUri, "api/v2/receivers")));
+
+        await File.WriteAllTextAsync(path, "route:\n  receiver: hook\n  group_wait: soon\nreceivers:\n- name: hook\n");
+        using (var broken = await _http.PostAsync(new Uri(server.BaseUri, "-/reload"), null))
+        {
+            Assert.Equal(500, (int)broken.StatusCode);
+            var body = await broken.Content.ReadAsStringAsync();
+            Assert.Contains("alertmanager.yml:3", body, StringComparison.Ordinal);
+            Assert.Contains("group_wait", body, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("[{\"name\":\"other\"},{\"name\":\"hook\"}]\n", await _http.GetStringAsync(new Uri(server.BaseUri, "api/v2/receivers")));
+    }
+
+    [Fact]
+    public async Task Without_the_flag_the_v2_API_answers_404()
+    {
+        await File.WriteAllTextAsync(_work.Combine("prometheus.yml"), "global:\n  scrape_interval: 1m\n");
+        using var server = await MonitoringHostProcess.StartAsync(_work.Path, new Dictionary<string, string?>(), [$"--config.file={_work.Combine("prometheus.yml")}", $"--storage.tsdb.path={_work.Combine("data")}"]);
+        foreach (var path in new[] { "api/v2/alerts", "api/v2/alerts/groups", "api/v2/status", "api/v2/receivers" })
+        {
+            using var response = await _http.GetAsync(new Uri(server.BaseUri, path));
+            Assert.Equal(404, (int)response.StatusCode);
+            Assert.Equal("404 page not found\n", await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
     public async Task Alerts_survive_a_restart_on_the_same_data_folder()
     {
         var startsAt = DateTimeOffset.UtcNow.AddMinutes(-2);
@@ -191,7 +229,7 @@ public sealed class AlertRouterServerTests : IDisposable
         $"--web.external-url={ExternalUrl}",
     ];
 
-    private async Task<MonitoringHostProcess> StartAsync(bool writeConfig = true)
+    private async Task<MonitoringHostProcess> StartAsync(bool writeConfig = true, string[]? extraArgs = null)
     {
         if (writeConfig)
         {
@@ -209,7 +247,7 @@ public sealed class AlertRouterServerTests : IDisposable
                 """);
         }
 
-        return await MonitoringHostProcess.StartAsync(_work.Path, new Dictionary<string, string?>(), Args());
+        return await MonitoringHostProcess.StartAsync(_work.Path, new Dictionary<string, string?>(), [.. Args(), .. extraArgs ?? []]);
     }
 
     private static string Alert(string name, string instance, DateTimeOffset startsAt, string summary) =>
