@@ -20,6 +20,7 @@ internal static class ApiEndpoints
         endpoints.MapStatusConfigEndpoints(api);
         endpoints.MapRulesEndpoints();
         endpoints.MapFederateEndpoint(api);
+        endpoints.MapAlertmanagerEndpoints();
         return endpoints;
     }
 }

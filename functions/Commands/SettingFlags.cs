@@ -31,6 +31,8 @@ internal static class SettingFlags
             "Minimum duration between an alert and its restored for state; only for alerts with a for above it (default 10m)."),
         SettingFlag.Value("--rules.alert.resend-delay", Key(RulesOptions.SectionName, nameof(RulesOptions.ResendDelay)), "duration",
             "Minimum amount of time to wait before resending an alert to Alertmanager (default 1m)."),
+        SettingFlag.Value("--alertmanager.config.file", Key(AlertmanagerOptions.SectionName, nameof(AlertmanagerOptions.ConfigFile)), "file",
+            "Alertmanager configuration file: routes the alerts posted to /api/v2/alerts (default none: the router and /api/v2 are off)."),
         SettingFlag.Value("--storage.tsdb.path", Key(StorageOptions.SectionName, nameof(StorageOptions.LocalPath)), "dir",
             "Folder of the local-disk storage (default ./data).", everyCommand: true),
         SettingFlag.Value("--storage.tsdb.retention.time", Key(StorageOptions.SectionName, nameof(StorageOptions.RetentionTime)), "duration",

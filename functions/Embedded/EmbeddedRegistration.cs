@@ -12,6 +12,7 @@ internal static class EmbeddedRegistration
         services.AddHostedService<MaintenanceLoop>();
         services.AddHostedService<RuleLoop>();
         services.AddHostedService<NotificationLoop>();
+        services.AddHostedService<AlertRouterLoop>();
         return services;
     }
 }

@@ -120,6 +120,9 @@ internal static class MonitoringHost
             // Likewise a broken prometheus.yml or web config file: one message naming file, line and field.
             app.Services.GetRequiredService<WebConfigSource>().LoadInitial();
             app.Services.GetRequiredService<PrometheusConfigSource>().LoadInitial();
+
+            // And alertmanager.yml, with the router's saved state, before the API can take alerts.
+            await app.Services.GetRequiredService<AlertRouterHost>().StartAsync(app.Lifetime.ApplicationStopping);
             await app.RunAsync();
             return 0;
         }

@@ -42,6 +42,7 @@ internal static class MonitoringServices
         services.AddMonitoringScraping();
         services.AddEventHubsBus();
         services.AddMonitoringRules();
+        services.AddAlertRouter();
         services.AddSingleton(static provider => new CompactJob(provider.GetRequiredService<StorageEngineAccessor>().GetAsync));
         services.AddSingleton(static provider => new RetentionJob(provider.GetRequiredService<StorageEngineAccessor>().GetAsync));
         services.AddRouting();

@@ -27,6 +27,10 @@ internal static class OptionsRegistration
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<RulesOptions>, RulesOptionsValidator>();
 
+        services.AddOptions<AlertmanagerOptions>()
+            .Configure<IConfiguration>((options, configuration) => BindStrict(configuration, AlertmanagerOptions.SectionName, options))
+            .ValidateOnStart();
+
         services.AddOptions<ScrapeOptions>()
             .Configure<IConfiguration>((options, configuration) => BindStrict(configuration, ScrapeOptions.SectionName, options))
             .ValidateOnStart();

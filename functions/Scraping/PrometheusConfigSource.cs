@@ -19,11 +19,13 @@ internal sealed class PrometheusConfigSource : IPrometheusConfigSource, IDisposa
     private PosixSignalRegistration? _sighup;
     private PrometheusConfig? _current;
     private IReadOnlyList<RuleFile> _rules = [];
+    private readonly IReadOnlyList<IConfigReloadParticipant> _participants;
 
-    public PrometheusConfigSource(IOptions<ScrapeOptions> options, ILogger<PrometheusConfigSource> logger)
+    public PrometheusConfigSource(IOptions<ScrapeOptions> options, ILogger<PrometheusConfigSource> logger, IEnumerable<IConfigReloadParticipant>? participants = null)
     {
         _options = options.Value;
         _logger = logger;
+        _participants = participants?.ToList() ?? [];
     }
 
     /// <summary>Raised after the config was (re)loaded successfully.</summary>
@@ -98,7 +100,20 @@ internal sealed class PrometheusConfigSource : IPrometheusConfigSource, IDisposa
         try
         {
             var config = PrometheusConfig.LoadFile(Path);
-            Set(config, RuleFiles.Load(config));
+            var rules = RuleFiles.Load(config);
+
+            // The files reloaded with this one (alertmanager.yml): a broken one fails the reload and nothing is applied.
+            foreach (var participant in _participants)
+            {
+                if (participant.Reload() is { } error)
+                {
+                    LastReloadSuccessful = false;
+                    LastReload = DateTimeOffset.UtcNow;
+                    return error;
+                }
+            }
+
+            Set(config, rules);
             _logger.LogInformation("Completed loading of configuration file {File}", Path);
             return null;
         }

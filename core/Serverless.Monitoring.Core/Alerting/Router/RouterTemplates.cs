@@ -1,0 +1,51 @@
+using Serverless.Monitoring.Core.Alerting.Notify;
+using Serverless.Monitoring.Core.Config;
+using Serverless.Monitoring.Core.Templates;
+
+namespace Serverless.Monitoring.Core.Alerting.Router;
+
+/// <summary>
+/// The configuration's <c>templates</c>: each entry a path or a glob in its last segment (already
+/// resolved against the config's folder), expanded as Go's <c>filepath.Glob</c> does (sorted; a glob
+/// that matches nothing is no error), parsed after the built-in templates.
+/// </summary>
+public static class RouterTemplates
+{
+    /// <exception cref="ConfigException">A file cannot be read or does not parse; the field is <c>templates</c>.</exception>
+    public static async Task<NotificationTemplate> LoadAsync(string configFile, IReadOnlyList<string> patterns, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(patterns);
+        var paths = patterns.SelectMany(Expand).ToList();
+        try
+        {
+            return await NotificationTemplate.FromFilesAsync(paths, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TemplateParseException)
+        {
+            throw new ConfigException(configFile, 0, 0, "templates", ex.Message, ex);
+        }
+    }
+
+    /// <summary>The files a pattern names: itself when it has no wildcard, else the matches of its file part, sorted ordinally.</summary>
+    public static IReadOnlyList<string> Expand(string pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        if (pattern.IndexOfAny(['*', '?', '[']) < 0)
+        {
+            return [pattern];
+        }
+
+        var directory = Path.GetDirectoryName(pattern);
+        var name = Path.GetFileName(pattern);
+        if (string.IsNullOrEmpty(directory) || !Directory.Exists(directory))
+        {
+            return [];
+        }
+
+        // .NET's patterns lack Go's [...] classes; a name with them is matched as Go does with a regex.
+        var regex = new System.Text.RegularExpressions.Regex(
+            "^" + System.Text.RegularExpressions.Regex.Escape(name).Replace(@"\*", "[^/]*", StringComparison.Ordinal).Replace(@"\?", "[^/]", StringComparison.Ordinal).Replace(@"\[", "[", StringComparison.Ordinal) + "$",
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        return [.. Directory.EnumerateFiles(directory).Where(f => regex.IsMatch(Path.GetFileName(f))).Order(StringComparer.Ordinal)];
+    }
+}
