@@ -39,6 +39,15 @@ internal static class AlertmanagerResponses
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// The router's state for the silence and escalation endpoints: null while the host's router is
+    /// off (the stores exist empty then, but nothing would act on a silence or an ack, so they are
+    /// not served), or when the store is not registered at all.
+    /// </summary>
+    public static T? ServedState<T>(HttpContext context)
+        where T : class =>
+        context.RequestServices.GetService<Hosting.AlertRouterHost>() is { Router: null } ? null : context.RequestServices.GetService<T>();
+
     /// <summary>The answer to an unknown path, for endpoints whose service is not registered (the router is off).</summary>
     public static Task WriteNotFoundPageAsync(HttpContext context)
     {

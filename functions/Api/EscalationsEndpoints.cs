@@ -20,7 +20,7 @@ internal static class EscalationsEndpoints
     }
 
     private static RequestDelegate WithRegistry(Func<HttpContext, EscalationRegistry, Task> handler) => context =>
-        context.RequestServices.GetService<EscalationRegistry>() is { } registry
+        AlertmanagerResponses.ServedState<EscalationRegistry>(context) is { } registry
             ? handler(context, registry)
             : AlertmanagerResponses.WriteNotFoundPageAsync(context);
 

@@ -24,7 +24,7 @@ internal static partial class SilencesEndpoints
     }
 
     private static RequestDelegate WithStore(Func<HttpContext, SilenceStore, DateTimeOffset, Task> handler) => context =>
-        context.RequestServices.GetService<SilenceStore>() is { } store
+        AlertmanagerResponses.ServedState<SilenceStore>(context) is { } store
             ? handler(context, store, (context.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow())
             : AlertmanagerResponses.WriteNotFoundPageAsync(context);
 

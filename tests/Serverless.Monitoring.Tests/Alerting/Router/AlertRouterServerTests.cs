@@ -190,12 +190,18 @@ public sealed class AlertRouterServerTests : IDisposable
     {
         await File.WriteAllTextAsync(_work.Combine("prometheus.yml"), "global:\n  scrape_interval: 1m\n");
         using var server = await MonitoringHostProcess.StartAsync(_work.Path, new Dictionary<string, string?>(), [$"--config.file={_work.Combine("prometheus.yml")}", $"--storage.tsdb.path={_work.Combine("data")}"]);
-        foreach (var path in new[] { "api/v2/alerts", "api/v2/alerts/groups", "api/v2/status", "api/v2/receivers" })
+        foreach (var path in new[] { "api/v2/alerts", "api/v2/alerts/groups", "api/v2/status", "api/v2/receivers", "api/v2/silences", "api/v2/escalations" })
         {
             using var response = await _http.GetAsync(new Uri(server.BaseUri, path));
-            Assert.Equal(404, (int)response.StatusCode);
+            Assert.True(404 == (int)response.StatusCode, path);
             Assert.Equal("404 page not found\n", await response.Content.ReadAsStringAsync());
         }
+
+        // Nothing would act on a silence while the router is off: it is not taken.
+        using var silence = await _http.PostAsync(
+            new Uri(server.BaseUri, "api/v2/silences"),
+            new StringContent("""{"matchers":[{"name":"a","value":"b","isRegex":false}],"startsAt":"2026-01-01T00:00:00Z","endsAt":"2099-01-01T00:00:00Z","createdBy":"t","comment":"c"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(404, (int)silence.StatusCode);
     }
 
     [Fact]
