@@ -58,7 +58,8 @@ internal static class FunctionsWorkerHost
     /// What the embedded server checks before it starts, checked before the worker takes
     /// invocations: every setting and <c>prometheus.yml</c>. The web config file is the embedded
     /// server's (TLS and users); in Azure the Functions host authenticates callers, so it is refused.
-    /// So is the in-process bus, and a queue or connection other than the one the Ingest trigger reads.
+    /// So are the in-process bus, a queue or connection other than the one the Ingest trigger reads,
+    /// and an <c>alertmanager.yml</c> (the app does not route alerts yet).
     /// </summary>
     internal static void Validate(IServiceProvider services)
     {
@@ -68,6 +69,13 @@ internal static class FunctionsWorkerHost
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(WebOptions),
                 ["Web:ConfigFile (--web.config.file) is for the embedded server; in the function app the Functions host authenticates callers (function keys, Entra ID): remove the setting."]);
+        }
+
+        // Refused rather than ignored: the function app does not route alerts yet.
+        if (services.GetRequiredService<IOptions<AlertmanagerOptions>>().Value.Enabled)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(AlertmanagerOptions),
+                ["Alertmanager:ConfigFile (--alertmanager.config.file) is for the embedded server; the function app does not route alerts yet: remove the setting."]);
         }
 
         var scrape = services.GetRequiredService<IOptions<ScrapeOptions>>().Value;
