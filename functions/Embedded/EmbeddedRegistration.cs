@@ -13,6 +13,7 @@ internal static class EmbeddedRegistration
         services.AddHostedService<RuleLoop>();
         services.AddHostedService<NotificationLoop>();
         services.AddHostedService<AlertRouterLoop>();
+        services.AddHostedService<EscalationLoop>();
         return services;
     }
 }

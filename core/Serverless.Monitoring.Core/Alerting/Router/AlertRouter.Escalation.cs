@@ -26,7 +26,8 @@ public sealed partial class AlertRouter
 
     /// <summary>
     /// Sends the escalation's firing alerts (as they are stored now) to each receiver of the level
-    /// reached, through those receivers' integrations, and logs each send in the notification log.
+    /// reached (but the route's own at the first level), through those receivers' integrations, and
+    /// logs each send in the notification log.
     /// </summary>
     /// <exception cref="InvalidOperationException">An integration failed (the stepper tries the step again).</exception>
     public async Task NotifyEscalationAsync(EscalationState escalation, EscalationStep reached, CancellationToken cancellationToken)
@@ -45,7 +46,9 @@ public sealed partial class AlertRouter
         var route = group?.Route ?? new RouteOptions { Key = "", Receiver = escalation.Receiver };
         var firing = alerts.Select(a => AlertHash.Of(a.Labels)).ToList();
         var errors = new List<string>();
-        foreach (var receiver in reached.Receivers)
+        // The route's own receiver hears of the group from the route itself (group_wait,
+        // group_interval, repeat_interval); as a first level it is not told twice.
+        foreach (var receiver in reached.Receivers.Where(r => reached.Level > 0 || !string.Equals(r, escalation.Receiver, StringComparison.Ordinal)))
         {
             foreach (var integration in _running.Receivers.Of(receiver))
             {
