@@ -82,14 +82,11 @@ internal sealed class PrometheusConfigSource : IPrometheusConfigSource, IDisposa
             _logger.LogInformation("Loaded configuration file {File}", Path);
         }
 
-        if (!OperatingSystem.IsWindows())
+        _sighup = HangupSignal.Register(context =>
         {
-            _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
-            {
-                context.Cancel = true;
-                Reload();
-            });
-        }
+            context.Cancel = true;
+            Reload();
+        });
 
         return Current;
     }
