@@ -125,6 +125,69 @@ public sealed class EscalationServerTests : IDisposable
         Assert.Equal("ann", acknowledged.GetProperty("acknowledgement").GetProperty("by").GetString());
     }
 
+    [Fact]
+    public async Task A_killed_server_restarted_keeps_its_silences_and_escalates_at_the_right_level_without_repeating()
+    {
+        await File.WriteAllTextAsync(_work.Combine("prometheus.yml"), "global:\n  scrape_interval: 1m\n");
+        await File.WriteAllTextAsync(_work.Combine("alertmanager.yml"), $"""
+            route:
+              receiver: first
+              group_by: [alertname]
+              group_wait: 1s
+              group_interval: 1m
+              repeat_interval: 1h
+              escalation_policy: oncall
+            receivers:
+            - name: first
+              webhook_configs:
+              - url: '{_sink.Url("/first")}'
+            - name: second
+              webhook_configs:
+              - url: '{_sink.Url("/second")}'
+            escalation_policies:
+            - name: oncall
+              levels:
+              - receivers: [first]
+              - after: 10s
+                receivers: [second]
+            """);
+        string[] args =
+        [
+            $"--config.file={_work.Combine("prometheus.yml")}",
+            $"--alertmanager.config.file={_work.Combine("alertmanager.yml")}",
+            $"--storage.tsdb.path={_work.Combine("data")}",
+        ];
+
+        var before = await MonitoringHostProcess.StartAsync(_work.Path, new Dictionary<string, string?>(), args);
+        var startsAt = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        await PostJsonAsync(before, "api/v2/alerts", $$"""[{"labels":{"alertname":"DbDown","severity":"page"},"startsAt":"{{startsAt}}"}]""");
+        await PostJsonAsync(before, "api/v2/silences", """{"matchers":[{"name":"alertname","value":"Other","isRegex":false,"isEqual":true}],"startsAt":"2026-01-01T00:00:00Z","endsAt":"2099-01-01T00:00:00Z","createdBy":"ann","comment":"kept"}""");
+        var first = Assert.Single(await _sink.WaitForAsync(r => r.Path == "/first", 1, Timeout));
+
+        // State is saved at most a second after a change; then the process is killed (SIGKILL), not stopped.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        before.Dispose();
+        using var after = await MonitoringHostProcess.StartAsync(_work.Path, new Dictionary<string, string?>(), args);
+
+        var second = Assert.Single(await _sink.WaitForAsync(r => r.Path == "/second", 1, Timeout));
+        Assert.True(second.ArrivedAt - first.ArrivedAt >= TimeSpan.FromSeconds(10) - TimeSpan.FromMilliseconds(300), $"second level {(second.ArrivedAt - first.ArrivedAt).TotalSeconds:0.000}s after the first");
+        using var escalations = JsonDocument.Parse(await _http.GetStringAsync(new Uri(after.BaseUri, "api/v2/escalations")));
+        Assert.Equal(1, Assert.Single(escalations.RootElement.EnumerateArray()).GetProperty("level").GetInt32());
+        var silences = await _http.GetStringAsync(new Uri(after.BaseUri, "api/v2/silences"));
+        Assert.Contains("\"comment\":\"kept\"", silences, StringComparison.Ordinal);
+
+        // The restart neither repeated the first notification nor the first level.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Single(_sink.RequestsTo("/first"));
+        Assert.Single(_sink.RequestsTo("/second"));
+    }
+
+    private async Task PostJsonAsync(MonitoringHostProcess server, string path, string json)
+    {
+        using var response = await _http.PostAsync(new Uri(server.BaseUri, path), new StringContent(json, Encoding.UTF8, "application/json"));
+        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
     private async Task WritePrometheusYmlAsync(NodeExporterFixture exporter, int? alertmanagerPort)
     {
         var alerting = alertmanagerPort is { } port
