@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -65,9 +66,9 @@ internal static class AlertmanagerEndpoints
             return NotFound();
         }
 
-        if (Filters.Parse(request) is not { } filters)
+        if (!Filters.TryParse(request, out var filters, out var invalid))
         {
-            return ErrorString(400, Filters.LastError);
+            return ErrorString(400, invalid);
         }
 
         var now = DateTimeOffset.UtcNow;
@@ -96,9 +97,9 @@ internal static class AlertmanagerEndpoints
             return NotFound();
         }
 
-        if (Filters.Parse(request) is not { } filters)
+        if (!Filters.TryParse(request, out var filters, out var invalid))
         {
-            return ErrorString(400, Filters.LastError);
+            return ErrorString(400, invalid);
         }
 
         var now = DateTimeOffset.UtcNow;
@@ -394,12 +395,7 @@ internal static class AlertmanagerEndpoints
     /// <summary>The query of <c>GET /api/v2/alerts</c> and <c>/alerts/groups</c>.</summary>
     private sealed record Filters(IReadOnlyList<LabelMatcher> Matchers, Regex? Receiver, bool Active, bool Silenced, bool Inhibited, bool Unprocessed)
     {
-        [ThreadStatic]
-        private static string? _lastError;
-
-        public static string LastError => _lastError ?? "";
-
-        public static Filters? Parse(HttpRequest request)
+        public static bool TryParse(HttpRequest request, [NotNullWhen(true)] out Filters? filters, out string error)
         {
             try
             {
@@ -407,15 +403,19 @@ internal static class AlertmanagerEndpoints
                 Regex? receiver = null;
                 if (request.Query["receiver"].FirstOrDefault() is { Length: > 0 } r)
                 {
-                    receiver = new Regex("^(?:" + r + ")$", RegexOptions.CultureInvariant);
+                    // A caller's pattern: bounded, so a pathological one cannot hold a request thread.
+                    receiver = new Regex("^(?:" + r + ")$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
                 }
 
-                return new Filters(matchers, receiver, Bool(request, "active"), Bool(request, "silenced"), Bool(request, "inhibited"), Bool(request, "unprocessed"));
+                filters = new Filters(matchers, receiver, Bool(request, "active"), Bool(request, "silenced"), Bool(request, "inhibited"), Bool(request, "unprocessed"));
+                error = "";
+                return true;
             }
             catch (Exception ex) when (ex is FormatException or ArgumentException)
             {
-                _lastError = ex.Message;
-                return null;
+                filters = null;
+                error = ex.Message;
+                return false;
             }
         }
 
