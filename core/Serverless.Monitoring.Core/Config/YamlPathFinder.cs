@@ -17,6 +17,19 @@ internal static class YamlPathFinder
     /// </summary>
     public static (string? Path, long FirstLine) DuplicateKeyAt(string yaml, Mark at)
     {
+        var (path, firstLine, _) = FindKey(yaml, (_, key) => key.Start.Line == at.Line && key.Start.Column == at.Column);
+        return (path, firstLine);
+    }
+
+    /// <summary>
+    /// Where the key with the field path <paramref name="path"/> (<c>receivers[0].email_configs</c>)
+    /// stands, for errors found after loading, in a model without positions; null when it is not there.
+    /// </summary>
+    public static Mark? KeyAt(string yaml, string path) =>
+        FindKey(yaml, (stack, key) => Join(stack, key.Value) == path).Key?.Start;
+
+    private static (string? Path, long FirstLine, Scalar? Key) FindKey(string yaml, Func<List<Frame>, Scalar, bool> isTarget)
+    {
         try
         {
             var parser = new Parser(new StringReader(yaml));
@@ -28,9 +41,9 @@ internal static class YamlPathFinder
                 if (isKey && e is Scalar key)
                 {
                     var keys = stack[^1].KeyLines;
-                    if (key.Start.Line == at.Line && key.Start.Column == at.Column)
+                    if (isTarget(stack, key))
                     {
-                        return (Join(stack, key.Value), keys is not null && keys.TryGetValue(key.Value, out var first) ? first : 0);
+                        return (Join(stack, key.Value), keys is not null && keys.TryGetValue(key.Value, out var first) ? first : 0, key);
                     }
 
                     keys?.TryAdd(key.Value, key.Start.Line);
@@ -61,7 +74,7 @@ internal static class YamlPathFinder
             // The document is broken further on; no path then.
         }
 
-        return (null, 0);
+        return (null, 0, null);
     }
 
     private static string? CurrentSegment(List<Frame> stack) =>

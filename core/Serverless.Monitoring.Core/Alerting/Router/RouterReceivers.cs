@@ -187,8 +187,12 @@ public sealed class RouterReceivers : IDisposable
         }
     }
 
-    private static ConfigException Refuse(AlertmanagerConfiguration config, string field, string reason) =>
-        new(config.FileName, 0, 0, field, reason);
+    // The parsed configuration has no positions: the field's key is looked up in the file again.
+    private static ConfigException Refuse(AlertmanagerConfiguration config, string field, string reason)
+    {
+        var at = File.Exists(config.FileName) ? Core.Config.YamlPathFinder.KeyAt(File.ReadAllText(config.FileName), field) : null;
+        return new(config.FileName, at?.Line ?? 0, at?.Column ?? 0, field, reason);
+    }
 
     public void Dispose() => _clients.ForEach(c => c.Dispose());
 }

@@ -143,7 +143,7 @@ public sealed class AlertRouterServerTests : IDisposable
     [Theory]
     [InlineData("route:\n  receiver: hook\n  group_wait: soon\nreceivers:\n- name: hook\n", "alertmanager.yml:3", "group_wait")]
     [InlineData("route:\n  receiver: nobody\nreceivers:\n- name: hook\n", "alertmanager.yml:", "nobody")]
-    [InlineData("route:\n  receiver: hook\nreceivers:\n- name: hook\n  email_configs:\n  - to: a@example.com\n    from: b@example.com\n    smarthost: localhost:25\n", "alertmanager.yml", "receivers[0].email_configs")]
+    [InlineData("route:\n  receiver: hook\nreceivers:\n- name: hook\n  email_configs:\n  - to: a@example.com\n    from: b@example.com\n    smarthost: localhost:25\n", "alertmanager.yml:5:3: receivers[0].email_configs: receiver \"hook\": email notifications are not supported yet", "receivers[0].email_configs")]
     public async Task A_broken_alertmanager_yml_stops_the_start_naming_file_line_and_field(string yaml, string place, string field)
     {
         await File.WriteAllTextAsync(_work.Combine("alertmanager.yml"), yaml);
