@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Serverless.Monitoring.Core.Alerting.Config;
+using Serverless.Monitoring.Core.Alerting.Router;
 using Serverless.Monitoring.Core.Config;
 
 namespace Serverless.Monitoring.Functions.Commands;
@@ -63,18 +64,15 @@ internal static class CheckAlertmanagerConfigCommand
         var ok = true;
         if (config.Templates.Count > 0)
         {
+            // As amtool: the files are parsed after the built-in templates, as the router loads them.
             try
             {
-                foreach (var pattern in config.Templates)
-                {
-                    FilePathGlob.Expand(pattern);
-                }
-
+                RouterTemplates.LoadAsync(path, config.Templates, CancellationToken.None).GetAwaiter().GetResult();
                 output.WriteLine("  SUCCESS");
             }
-            catch (FormatException ex)
+            catch (Exception ex) when (ex is ConfigException or FormatException)
             {
-                output.WriteLine($"  FAILED: {ex.Message}");
+                output.WriteLine($"  FAILED: {(ex is ConfigException { InnerException: { } inner } ? inner.Message : ex.Message)}");
                 ok = false;
             }
         }
