@@ -20,32 +20,12 @@ public static class RouterTemplates
         {
             return await NotificationTemplate.FromFilesAsync(paths, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TemplateParseException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TemplateParseException or FormatException)
         {
             throw new ConfigException(configFile, 0, 0, "templates", ex.Message, ex);
         }
     }
 
-    /// <summary>The files a pattern names: itself when it has no wildcard, else the matches of its file part, sorted ordinally.</summary>
-    public static IReadOnlyList<string> Expand(string pattern)
-    {
-        ArgumentNullException.ThrowIfNull(pattern);
-        if (pattern.IndexOfAny(['*', '?', '[']) < 0)
-        {
-            return [pattern];
-        }
-
-        var directory = Path.GetDirectoryName(pattern);
-        var name = Path.GetFileName(pattern);
-        if (string.IsNullOrEmpty(directory) || !Directory.Exists(directory))
-        {
-            return [];
-        }
-
-        // .NET's patterns lack Go's [...] classes; a name with them is matched as Go does with a regex.
-        var regex = new System.Text.RegularExpressions.Regex(
-            "^" + System.Text.RegularExpressions.Regex.Escape(name).Replace(@"\*", "[^/]*", StringComparison.Ordinal).Replace(@"\?", "[^/]", StringComparison.Ordinal).Replace(@"\[", "[", StringComparison.Ordinal) + "$",
-            System.Text.RegularExpressions.RegexOptions.CultureInvariant);
-        return [.. Directory.EnumerateFiles(directory).Where(f => regex.IsMatch(Path.GetFileName(f))).Order(StringComparer.Ordinal)];
-    }
+    /// <summary>The files a pattern names, as Go's <c>filepath.Glob</c> (Alertmanager's <c>template.FromGlobs</c>): a missing file is no match, not an error.</summary>
+    public static IReadOnlyList<string> Expand(string pattern) => Core.Config.FilePathGlob.Expand(pattern);
 }
