@@ -105,67 +105,6 @@ internal static class LabelFormatting
         return sb.ToString();
     }
 
-    private static void AppendEscapedRune(StringBuilder sb, Rune r)
-    {
-        var v = r.Value;
-        if (v is '"' or '\\')
-        {
-            sb.Append('\\').Append((char)v);
-            return;
-        }
-
-        if (IsGoPrint(r))
-        {
-            AppendRune(sb, r);
-            return;
-        }
-
-        switch (v)
-        {
-            case '\a': sb.Append("\\a"); return;
-            case '\b': sb.Append("\\b"); return;
-            case '\f': sb.Append("\\f"); return;
-            case '\n': sb.Append("\\n"); return;
-            case '\r': sb.Append("\\r"); return;
-            case '\t': sb.Append("\\t"); return;
-            case '\v': sb.Append("\\v"); return;
-        }
-
-        if (v < ' ' || v == 0x7F)
-        {
-            sb.Append("\\x").Append(v.ToString("x2", CultureInfo.InvariantCulture));
-        }
-        else if (v < 0x10000)
-        {
-            sb.Append("\\u").Append(v.ToString("x4", CultureInfo.InvariantCulture));
-        }
-        else
-        {
-            sb.Append("\\U").Append(v.ToString("x8", CultureInfo.InvariantCulture));
-        }
-    }
-
-    private static void AppendRune(StringBuilder sb, Rune r)
-    {
-        Span<char> buf = stackalloc char[2];
-        var n = r.EncodeToUtf16(buf);
-        sb.Append(buf[..n]);
-    }
-
-    /// <summary>Go's <c>unicode.IsPrint</c>: letters, marks, numbers, punctuation, symbols and the ASCII space.</summary>
-    private static bool IsGoPrint(Rune r)
-    {
-        if (r.IsAscii)
-        {
-            return r.Value is >= 0x20 and < 0x7F;
-        }
-
-        return Rune.GetUnicodeCategory(r) switch
-        {
-            UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
-                or UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate
-                or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned => false,
-            _ => true,
-        };
-    }
+    private static void AppendEscapedRune(StringBuilder sb, Rune r) =>
+        Templates.GoStrconv.AppendEscapedRune(sb, r.Value, '"', asciiOnly: false);
 }

@@ -359,7 +359,8 @@ public static class GoStrconv
         sb.Append(quote);
     }
 
-    private static void AppendEscapedRune(StringBuilder sb, int r, char quote, bool asciiOnly)
+    /// <summary>One code point inside a Go quoted literal, as <c>strconv.appendEscapedRune</c> (also label formatting's).</summary>
+    internal static void AppendEscapedRune(StringBuilder sb, int r, char quote, bool asciiOnly)
     {
         if (r == quote || r == '\\')
         {
